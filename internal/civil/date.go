@@ -1,0 +1,189 @@
+// Package civil holds calendar dates: a day in no particular time zone, as
+// Humaans uses for birthdays, start dates and job role effective dates.
+//
+// A Date never becomes an instant by accident. Converting one to a time.Time
+// needs an explicit location (In), which is how lifecycle triggers find "the
+// person's local day".
+package civil
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// layout is the wire and storage form of a Date.
+const layout = "2006-01-02"
+
+// Date is a calendar date. The zero value is the zero date, which IsZero
+// reports and which encodes as JSON null.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// Parse reads a date in the YYYY-MM-DD form. It rejects anything else,
+// including timestamps, so that an instant is never silently truncated.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("civil: date %q is not YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// MustParse is Parse for literals known to be valid; it panics otherwise.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOf returns the calendar date of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{Year: y, Month: m, Day: d}
+}
+
+// Today returns the calendar date of now in loc.
+func Today(now time.Time, loc *time.Location) Date {
+	return DateOf(now.In(loc))
+}
+
+// String returns the date as YYYY-MM-DD, or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// IsZero reports whether d is the zero date.
+func (d Date) IsZero() bool {
+	return d.Year == 0 && d.Month == 0 && d.Day == 0
+}
+
+// In returns the instant at which d begins in loc, plus the given hour of
+// the local day. Across a DST gap Go moves a missing local time forward,
+// which is the right thing for "fire at 09:00 local".
+func (d Date) In(loc *time.Location, hour int) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, loc)
+}
+
+// AddDays returns d moved by n days (n may be negative).
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// Before reports whether d is strictly before e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return cmpInt(d.Year, e.Year)
+	case d.Month != e.Month:
+		return cmpInt(int(d.Month), int(e.Month))
+	default:
+		return cmpInt(d.Day, e.Day)
+	}
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// IsLeapYear reports whether year has a 29 February.
+func IsLeapYear(year int) bool {
+	return year%4 == 0 && (year%100 != 0 || year%400 == 0)
+}
+
+// MarshalJSON encodes the date as "YYYY-MM-DD", or null for the zero date.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON accepts "YYYY-MM-DD", null and "". Humaans sends the latter
+// two for unset dates.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("civil: date must be a string: %w", err)
+	}
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	v, err := Parse(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Value stores the date as YYYY-MM-DD text, which sorts correctly on every
+// database, or NULL for the zero date.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+// Scan reads a date stored by Value. It also accepts a time.Time, which some
+// drivers return for DATE columns, taking its calendar date as written.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = Date{}
+		return nil
+	case string:
+		return d.UnmarshalText([]byte(v))
+	case []byte:
+		return d.UnmarshalText(v)
+	case time.Time:
+		*d = DateOf(v)
+		return nil
+	default:
+		return fmt.Errorf("civil: cannot scan %T into a date", src)
+	}
+}
