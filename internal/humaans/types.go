@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/peoplegraph/peoplegraph/internal/civil"
@@ -201,6 +202,32 @@ func (v Value) MarshalJSON() ([]byte, error) {
 type TokenInfo struct {
 	Scopes   []string `json:"scopes"`
 	PersonID string   `json:"personId"`
+}
+
+// UnmarshalJSON accepts the scopes as a list of strings or as one string of
+// space- or comma-separated scopes, since the shape of /token-info is not
+// documented.
+func (t *TokenInfo) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Scopes   json.RawMessage `json:"scopes"`
+		PersonID string          `json:"personId"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var scopes Value
+	if len(raw.Scopes) > 0 {
+		if err := scopes.UnmarshalJSON(raw.Scopes); err != nil {
+			return fmt.Errorf("humaans: token scopes: %w", err)
+		}
+	}
+	*t = TokenInfo{PersonID: raw.PersonID}
+	for _, item := range scopes.Items {
+		t.Scopes = append(t.Scopes, strings.FieldsFunc(item, func(r rune) bool {
+			return r == ' ' || r == ','
+		})...)
+	}
+	return nil
 }
 
 // HasScope reports whether the token carries scope.
