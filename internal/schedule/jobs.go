@@ -1,0 +1,54 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+)
+
+// jobTask wraps an extra job for gocron. The work runs on a goroutine under the scheduler's
+// own context, so that Shutdown lets it finish within the stop timeout, as it does for syncs.
+func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return ErrShutdown
+		}
+		s.wg.Add(1)
+		s.mu.Unlock()
+
+		done := make(chan error, 1)
+		go func() {
+			defer s.wg.Done()
+			done <- s.runJob(j)
+		}()
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// runJob runs one job under its timeout, containing a panic.
+func (s *Scheduler) runJob(j Job) error {
+	ctx, cancel := context.WithCancelCause(s.runCtx)
+	defer cancel(nil)
+	timer := s.clock.AfterFunc(j.Timeout, func() { cancel(ErrRunTimeout) })
+	defer timer.Stop()
+
+	err := protect(func() error { return j.Func(ctx) })
+	var perr *PanicError
+	switch {
+	case errors.As(err, &perr):
+		s.log.Error("job panicked", "job", j.Name, "panic", perr.Value, "stack",
+			string(perr.Stack))
+	case err != nil:
+		s.log.Warn("job failed", "job", j.Name, "error", err,
+			"timed_out", errors.Is(context.Cause(ctx), ErrRunTimeout))
+	default:
+		s.log.Debug("job ended", "job", j.Name)
+	}
+	return err
+}
