@@ -1,0 +1,4 @@
+package ent
+
+// IsEntity marks Person as an Apollo Federation entity for gqlgen.
+func (*Person) IsEntity() {}
