@@ -1,0 +1,86 @@
+// Package store opens peoplegraph's database, embedded SQLite or Postgres,
+// and keeps its schema migrated.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // Postgres driver "postgres".
+	_ "modernc.org/sqlite" // SQLite driver "sqlite".
+
+	"github.com/peoplegraph/peoplegraph/ent"
+)
+
+// defaultURL is the embedded database used when DATABASE_URL is unset.
+const defaultURL = "file:peoplegraph.db"
+
+// DefaultURL returns the embedded default database: a SQLite file in the
+// working directory.
+func DefaultURL() string { return defaultURL }
+
+// DB is an open database: the ent client over it, the underlying pool and
+// which dialect it speaks (dialect.SQLite or dialect.Postgres).
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+
+	logger *slog.Logger
+	target target
+}
+
+// Open opens the database a DATABASE_URL names: "file:...", "sqlite:..." or a
+// bare path open SQLite (modernc) with foreign keys, WAL, a busy timeout and
+// immediate write transactions; "postgres://" and "postgresql://" open
+// Postgres through lib/pq. The connection is checked before Open returns.
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
+	o := options{logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	t, err := parseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := sql.Open(t.driver, t.dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", t.dialect, err)
+	}
+	switch {
+	case o.maxOpenConns > 0:
+		pool.SetMaxOpenConns(o.maxOpenConns)
+	case t.memory:
+		// A shared-cache memory database locks whole tables and reports
+		// conflicts without waiting; one connection serialises access.
+		pool.SetMaxOpenConns(1)
+	}
+	if t.memory {
+		// The database lives only while a connection is open.
+		pool.SetConnMaxIdleTime(0)
+		pool.SetConnMaxLifetime(0)
+	}
+	if err := pool.PingContext(ctx); err != nil {
+		_ = pool.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", t.dialect, err)
+	}
+	drv := entsql.OpenDB(t.dialect, pool)
+	return &DB{
+		Client:  ent.NewClient(ent.Driver(drv)),
+		SQL:     pool,
+		Dialect: t.dialect,
+		logger:  o.logger,
+		target:  t,
+	}, nil
+}
+
+// Close closes the client and its connection pool.
+func (db *DB) Close() error {
+	if err := db.Client.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}

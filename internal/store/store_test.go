@@ -1,0 +1,114 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/stretchr/testify/require"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/internal/civil"
+	"github.com/peoplegraph/peoplegraph/internal/store"
+	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
+)
+
+func TestOpenRejectsBadURLs(t *testing.T) {
+	cases := map[string]string{
+		"empty":        "",
+		"mysql scheme": "mysql://root:hunter2secret@localhost/db",
+		"no host":      "postgres://user:hunter2secret@/db",
+		"bad escape":   "postgres://user:hunter2secret%zz@host/db",
+		"no path":      "sqlite:",
+	}
+	for name, url := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := store.Open(context.Background(), url)
+			require.Error(t, err)
+			require.NotContains(t, err.Error(), "hunter2secret")
+		})
+	}
+}
+
+func TestOpenReportsTheUnsupportedScheme(t *testing.T) {
+	_, err := store.Open(context.Background(), "mysql://localhost/db")
+	require.ErrorIs(t, err, store.ErrUnsupportedURL)
+	require.Contains(t, err.Error(), `"mysql"`)
+}
+
+func TestOpenFileDatabase(t *testing.T) {
+	ctx := context.Background()
+	for name, url := range map[string]string{
+		"file scheme":   "file:" + filepath.Join(t.TempDir(), "a.db"),
+		"sqlite scheme": "sqlite:" + filepath.Join(t.TempDir(), "b.db"),
+		"bare path":     filepath.Join(t.TempDir(), "c.db"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			db, err := store.Open(ctx, url)
+			require.NoError(t, err)
+			defer db.Close()
+			require.Equal(t, dialect.SQLite, db.Dialect)
+			require.ErrorIs(t, db.Ready(ctx), store.ErrNotMigrated)
+			require.NoError(t, db.Migrate(ctx))
+			require.NoError(t, db.Ready(ctx))
+			require.NoError(t, db.Migrate(ctx), "a second migration is a no-op")
+
+			var mode string
+			require.NoError(t, db.SQL.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
+			require.Equal(t, "wal", mode)
+			var fk int
+			require.NoError(t, db.SQL.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
+			require.Equal(t, 1, fk)
+		})
+	}
+}
+
+func TestDefaultURLIsSQLite(t *testing.T) {
+	require.Equal(t, "file:peoplegraph.db", store.DefaultURL())
+}
+
+func TestSchema(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		require.NoError(t, db.Ready(ctx))
+
+		t.Run("calendar dates round-trip as text", func(t *testing.T) {
+			start := civil.MustParse("2024-02-29")
+			p := db.Client.Person.Create().SetID("p-dates").SetStatus(person.StatusACTIVE).
+				SetWorkEmail("dates@example.com").SetStartDate(start).SaveX(ctx)
+			got := db.Client.Person.GetX(ctx, p.ID)
+			require.Equal(t, start, *got.StartDate)
+			require.Nil(t, got.EndDate)
+			n := db.Client.Person.Query().
+				Where(person.StartDateGTE(civil.MustParse("2024-01-01"))).CountX(ctx)
+			require.Equal(t, 1, n)
+		})
+
+		t.Run("work email is unique among current people only", func(t *testing.T) {
+			create := func(id string) *ent.PersonCreate {
+				return db.Client.Person.Create().SetID(id).SetStatus(person.StatusACTIVE).
+					SetWorkEmail("same@example.com")
+			}
+			create("p-old").SetDepartedAt(time.Now()).SaveX(ctx)
+			create("p-older").SetDepartedAt(time.Now()).SaveX(ctx)
+			create("p-current").SaveX(ctx)
+			_, err := create("p-clash").Save(ctx)
+			require.True(t, ent.IsConstraintError(err), "got %v", err)
+		})
+
+		t.Run("emails must be stored normalised", func(t *testing.T) {
+			_, err := db.Client.Person.Create().SetID("p-case").SetStatus(person.StatusACTIVE).
+				SetWorkEmail("Mixed@Example.com").Save(ctx)
+			require.True(t, ent.IsValidationError(err), "got %v", err)
+		})
+
+		t.Run("a manager must exist", func(t *testing.T) {
+			_, err := db.Client.Person.Create().SetID("p-orphan").SetStatus(person.StatusACTIVE).
+				SetManagerID("nobody").Save(ctx)
+			require.True(t, ent.IsConstraintError(err), "got %v", err)
+		})
+	})
+}
