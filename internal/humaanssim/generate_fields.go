@@ -75,4 +75,3 @@ func (g *generator) valueFor(f fieldSpec, p *person) humaans.Value {
 }
 
 func scalar(s string) humaans.Value { return humaans.Value{Items: []string{s}} }
-

@@ -261,4 +261,3 @@ func (s *Simulator) companyOf(personID string) string {
 }
 
 var _ http.Handler = (*Simulator)(nil)
-
