@@ -391,7 +391,7 @@ func (g *generator) startAfterManager(i int) civil.Date {
 		return g.today.AddDays(-1)
 	}
 	u := g.rng.Float64()
-	return from.AddDays(1 + int(float64(span)*u*u))
+	return from.AddDays(1 + int(float64(span)*u*u*u))
 }
 
 // roles writes the person's job role history: one to three past rows, an end date for
