@@ -15,6 +15,14 @@ import (
 // pageSize is the largest $limit Humaans accepts.
 const pageSize = 250
 
+// maxPrealloc bounds the rows reserved up front from a server's total, so a
+// wrong total cannot make the client allocate without limit.
+const maxPrealloc = 1 << 16
+
+// maxParallelPages bounds how many pages are planned from a server's total;
+// larger listings are read page after page.
+const maxParallelPages = 4096
+
 // maxReads bounds how often a listing that shifts under the pager is read
 // from the start again.
 const maxReads = 3
@@ -108,8 +116,8 @@ type collector[T any] struct {
 func newCollector[T any](c *Client, l listing, id func(*T) string, total int) *collector[T] {
 	return &collector[T]{
 		c: c, l: l, id: id, total: total,
-		seen: make(map[string]struct{}, total),
-		rows: make([]T, 0, total),
+		seen: make(map[string]struct{}, min(total, maxPrealloc)),
+		rows: make([]T, 0, min(total, maxPrealloc)),
 	}
 }
 
@@ -172,13 +180,16 @@ func listingError(l listing, err error) error {
 
 // readListing reads l once: the first page, then the rest in parallel when
 // the first page tells how the pages tile, falling back to reading page after
-// page when they do not line up.
-func readListing[T any](ctx context.Context, c *Client, l listing, id func(*T) string) ([]T, error) {
+// page when they do not line up. With a concurrency of one it pages
+// sequentially from the start.
+func readListing[T any](
+	ctx context.Context, c *Client, l listing, id func(*T) string,
+) ([]T, error) {
 	first, err := fetchPage[T](ctx, c, l, 0, 1)
 	if err != nil {
 		return nil, err
 	}
-	if len(first.data) == 0 || len(first.data) >= first.total || first.skip != 0 {
+	if !c.parallelizable(first.total, first.skip, len(first.data)) {
 		return readSequential(ctx, c, l, id, first)
 	}
 	rows, err := readParallel(ctx, c, l, id, first)
@@ -188,6 +199,13 @@ func readListing[T any](ctx context.Context, c *Client, l listing, id func(*T) s
 		return readSequential(ctx, c, l, id, first)
 	}
 	return rows, err
+}
+
+// parallelizable reports whether the pages after a first page of n rows can
+// be planned from it and fetched at once.
+func (c *Client) parallelizable(total, skip, n int) bool {
+	return c.cfg.concurrency > 1 && skip == 0 && n > 0 && n < total &&
+		total/n < maxParallelPages
 }
 
 // readSequential follows skip + len(data) from the first page until the

@@ -84,23 +84,32 @@ func (c *Client) classify(req request, res response, decode func([]byte) error) 
 		e.Name, e.Message = c.redact(body.Name), c.redact(body.Message)
 	}
 	switch {
-	case res.status == http.StatusUnauthorized:
-		e.Kind = ErrInvalidCredentials
-	case res.status == http.StatusForbidden && req.route == "/me":
-		e.Kind = ErrInvalidCredentials
-	case res.status == http.StatusForbidden:
-		e.Kind = ErrMissingScope
-	case res.status == http.StatusNotFound:
-		e.Kind = ErrNotFound
 	case res.status == http.StatusTooManyRequests:
 		e.Kind = ErrRateLimited
-		e.RetryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), c.now())
-		return e, true
 	case res.status == http.StatusRequestTimeout || res.status >= 500:
 		e.Kind = ErrUnavailable
-		return e, true
+	default:
+		e.Kind = finalKind(req.route, res.status)
+		return e, false
 	}
-	return e, false
+	// Retry-After also comes with 503s from some proxies; honour it there too.
+	e.RetryAfter, _ = parseRetryAfter(res.header.Get("Retry-After"), c.now())
+	return e, true
+}
+
+// finalKind maps a status that is not worth retrying to its sentinel, or nil.
+func finalKind(route string, status int) error {
+	switch {
+	case status == http.StatusUnauthorized:
+		return ErrInvalidCredentials
+	case status == http.StatusForbidden && route == "/me":
+		return ErrInvalidCredentials
+	case status == http.StatusForbidden:
+		return ErrMissingScope
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	}
+	return nil
 }
 
 // looksTruncated reports whether a decode error means the JSON ended early

@@ -17,13 +17,14 @@ func TestValueUnmarshalJSON(t *testing.T) {
 		str  string
 	}{
 		{"a string is a scalar", `"R&D"`, Value{Items: []string{"R&D"}}, "R&D"},
-		{"a list keeps its order", `["a","b"]`, Value{Items: []string{"a", "b"}, List: true}, "a, b"},
+		{"a list keeps its order", `["a","b"]`, Value{Items: []string{"a", "b"}, List: true},
+			"a, b"},
 		{"an empty list is a list", `[]`, Value{Items: []string{}, List: true}, ""},
 		{"null is empty", `null`, Value{}, ""},
 		{"a number keeps its text", `42.5`, Value{Items: []string{"42.5"}}, "42.5"},
 		{"a boolean keeps its text", `true`, Value{Items: []string{"true"}}, "true"},
-		{"nested lists flatten", `["a",["b","c"]]`, Value{Items: []string{"a", "b", "c"}, List: true},
-			"a, b, c"},
+		{"nested lists flatten", `["a",["b","c"]]`,
+			Value{Items: []string{"a", "b", "c"}, List: true}, "a, b, c"},
 		{"a list of one is still a list", `["x"]`, Value{Items: []string{"x"}, List: true}, "x"},
 	}
 	for _, tc := range cases {
