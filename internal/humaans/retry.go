@@ -48,7 +48,7 @@ func (c *Client) cancelled(req request, attempts int, err error) error {
 }
 
 func (c *Client) logAttempt(req request, attempt, status int, wait time.Duration, err error) {
-	args := []any{"op", req.op, "attempt", attempt, "status", status}
+	args := []any{"op", req.op, "route", req.route, "attempt", attempt, "status", status}
 	if wait > 0 {
 		args = append(args, "wait", wait)
 	}

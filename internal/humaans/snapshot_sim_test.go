@@ -3,6 +3,7 @@ package humaans_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
 
@@ -12,21 +13,29 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 )
 
-// simTotal asks the simulator directly how many rows a listing has.
-func simTotal(t *testing.T, env *testEnv, route string) int {
+// simGet fetches a route from the simulator directly and returns the body.
+func simGet(t *testing.T, env *testEnv, routeAndQuery string) []byte {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, env.url+"/"+route+"?$limit=1", nil)
+	req, err := http.NewRequest(http.MethodGet, env.url+"/"+routeAndQuery, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+env.sim.Token())
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var env2 struct {
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return body
+}
+
+// simTotal asks the simulator directly how many rows a listing has.
+func simTotal(t *testing.T, env *testEnv, route string) int {
+	t.Helper()
+	var page struct {
 		Total int `json:"total"`
 	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&env2))
-	return env2.Total
+	require.NoError(t, json.Unmarshal(simGet(t, env, route+"?$limit=1"), &page))
+	return page.Total
 }
 
 func TestSnapshot(t *testing.T) {
@@ -75,6 +84,20 @@ func TestLenientDecoding(t *testing.T) {
 	env := newTestEnv(t, humaanssim.Options{People: 200, Seed: 8})
 	ctx := context.Background()
 	people := env.sim.People()
+
+	t.Run("fields the client does not know are ignored", func(t *testing.T) {
+		var page struct {
+			Data []map[string]json.RawMessage `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(simGet(t, env, "people?$limit=250"), &page))
+		require.NotEmpty(t, page.Data)
+		require.Contains(t, page.Data[0], "workingDays", "the wire carries extra fields")
+		require.Contains(t, page.Data[0], "profilePhoto", "the wire carries extra fields")
+
+		got, err := env.client.People(ctx)
+		require.NoError(t, err)
+		require.Len(t, got, len(people))
+	})
 	require.NoError(t, env.sim.SetCustomValue(people[0].ID, "Cost Center",
 		[]string{"R&D", "Platform"}))
 	require.NoError(t, env.sim.SetCustomValue(people[1].ID, "Cost Center", "Sales"))
