@@ -13,16 +13,14 @@ import (
 
 // Problem kinds a sync reports about upstream data.
 const (
-	ProblemNoWorkEmail        = "NO_WORK_EMAIL"
-	ProblemUnknownManager     = "UNKNOWN_MANAGER"
-	ProblemReportingLoop      = "REPORTING_LOOP"
-	ProblemDuplicateEmail     = "DUPLICATE_EMAIL"
-	ProblemUnknownLocation    = "UNKNOWN_LOCATION"
-	ProblemUnknownEntity      = "UNKNOWN_LEGAL_ENTITY"
-	ProblemUnknownCustomFld   = "UNKNOWN_CUSTOM_FIELD"
-	ProblemInvalidTimezone    = "INVALID_TIMEZONE"
-	ProblemInvalidWorkEmail   = "INVALID_WORK_EMAIL"
-	ProblemIncompleteUpstream = "INCOMPLETE_UPSTREAM"
+	ProblemNoWorkEmail     = "NO_WORK_EMAIL"
+	ProblemUnknownManager  = "UNKNOWN_MANAGER"
+	ProblemReportingLoop   = "REPORTING_LOOP"
+	ProblemDuplicateEmail  = "DUPLICATE_EMAIL"
+	ProblemUnknownLocation = "UNKNOWN_LOCATION"
+	ProblemUnknownEntity   = "UNKNOWN_LEGAL_ENTITY"
+	ProblemInvalidTimezone = "INVALID_TIMEZONE"
+	ProblemUnknownStatus   = "UNKNOWN_STATUS"
 )
 
 // Problem is a data problem a sync run found in Humaans: something an

@@ -1,0 +1,307 @@
+package hrsync
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/customfielddefinition"
+	"github.com/peoplegraph/peoplegraph/ent/customfieldvalue"
+	"github.com/peoplegraph/peoplegraph/ent/emailalias"
+	"github.com/peoplegraph/peoplegraph/ent/legalentity"
+	"github.com/peoplegraph/peoplegraph/ent/location"
+	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/ent/schema"
+	"github.com/peoplegraph/peoplegraph/internal/humaans"
+)
+
+// applier writes one plan inside one transaction.
+type applier struct {
+	tx    *ent.Tx
+	plan  *plan
+	runID int
+	now   time.Time
+	batch int
+}
+
+// chunks calls fn on consecutive slices of xs of at most n elements.
+func chunks[T any](xs []T, n int, fn func([]T) error) error {
+	for len(xs) > 0 {
+		k := min(n, len(xs))
+		if err := fn(xs[:k]); err != nil {
+			return err
+		}
+		xs = xs[k:]
+	}
+	return nil
+}
+
+func (a *applier) apply(ctx context.Context) error {
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"catalogue", a.catalogue},
+		{"departures", a.markDepartures},
+		{"released emails", a.releaseEmails},
+		{"people", a.people},
+		{"managers", a.managers},
+		{"digests", a.digests},
+		{"custom values", a.customValues},
+		{"email aliases", a.aliases},
+		{"events", a.events},
+	}
+	for _, s := range steps {
+		if err := s.fn(ctx); err != nil {
+			return fmt.Errorf("write %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+func (a *applier) catalogue(ctx context.Context) error {
+	p := a.plan
+	err := chunks(p.locations, a.batch, func(ls []humaans.Location) error {
+		b := make([]*ent.LocationCreate, len(ls))
+		for i, l := range ls {
+			b[i] = a.tx.Location.Create().SetID(l.ID).SetLabel(l.Label).
+				SetNillableCity(optional(l.City)).SetNillableCountry(optional(l.Country)).
+				SetNillableTimezone(optional(l.Timezone))
+		}
+		return a.tx.Location.CreateBulk(b...).OnConflictColumns(location.FieldID).
+			UpdateNewValues().Exec(ctx)
+	})
+	if err != nil {
+		return err
+	}
+	err = chunks(p.entities, a.batch, func(cs []humaans.Company) error {
+		b := make([]*ent.LegalEntityCreate, len(cs))
+		for i, c := range cs {
+			b[i] = a.tx.LegalEntity.Create().SetID(c.ID).SetName(c.Name)
+		}
+		return a.tx.LegalEntity.CreateBulk(b...).OnConflictColumns(legalentity.FieldID).
+			UpdateNewValues().Exec(ctx)
+	})
+	if err != nil {
+		return err
+	}
+	return chunks(p.defs, a.batch, func(fs []humaans.CustomField) error {
+		b := make([]*ent.CustomFieldDefinitionCreate, len(fs))
+		for i, f := range fs {
+			b[i] = a.tx.CustomFieldDefinition.Create().SetID(f.ID).SetName(f.Name).
+				SetSection(f.Section).SetType(f.Type).SetConfig(f.Config)
+		}
+		// Selection is the operator's: an upsert never touches it.
+		return a.tx.CustomFieldDefinition.CreateBulk(b...).
+			OnConflictColumns(customfielddefinition.FieldID).
+			Update(func(u *ent.CustomFieldDefinitionUpsert) {
+				u.UpdateName()
+				u.UpdateSection()
+				u.UpdateType()
+				u.UpdateConfig()
+			}).Exec(ctx)
+	})
+}
+
+// markDepartures sets departed_at first, so that the work emails of people
+// leaving are free for anyone taking them over in the same sync.
+func (a *applier) markDepartures(ctx context.Context) error {
+	var ids []string
+	for _, w := range a.plan.writes {
+		if w.kind == kindDepart {
+			ids = append(ids, w.rec.ID)
+		}
+	}
+	return chunks(ids, a.batch, func(ids []string) error {
+		return a.tx.Person.Update().Where(person.IDIn(ids...)).
+			SetDepartedAt(a.now).Exec(ctx)
+	})
+}
+
+// releaseEmails clears the addresses of people whose email changes, so that
+// addresses can move between people (even swap) within one sync.
+func (a *applier) releaseEmails(ctx context.Context) error {
+	var ids []string
+	for _, w := range a.plan.writes {
+		if w.old != nil && w.old.rec.WorkEmail != "" && w.old.rec.WorkEmail != w.rec.WorkEmail {
+			ids = append(ids, w.rec.ID)
+		}
+	}
+	return chunks(ids, a.batch, func(ids []string) error {
+		return a.tx.Person.Update().Where(person.IDIn(ids...)).ClearWorkEmail().Exec(ctx)
+	})
+}
+
+// people upserts every written person without their manager: a new
+// manager may be inserted in the same batch, after the report.
+func (a *applier) people(ctx context.Context) error {
+	return chunks(a.plan.writes, a.batch, func(ws []*personWrite) error {
+		b := make([]*ent.PersonCreate, len(ws))
+		for i, w := range ws {
+			b[i] = a.personCreate(w)
+		}
+		return a.tx.Person.CreateBulk(b...).OnConflictColumns(person.FieldID).
+			Update(func(u *ent.PersonUpsert) {
+				u.UpdateEmployeeID()
+				u.UpdateFirstName()
+				u.UpdateLastName()
+				u.UpdatePreferredName()
+				u.UpdateWorkEmail()
+				u.UpdateJobTitle()
+				u.UpdateDepartment()
+				u.UpdateTeams()
+				u.UpdateEmploymentType()
+				u.UpdateStatus()
+				u.UpdateStartDate()
+				u.UpdateEndDate()
+				u.UpdateProbationEndDate()
+				u.UpdateDateOfBirth()
+				u.UpdateBirthdayHidden()
+				u.UpdateTimezone()
+				u.UpdateLocationID()
+				u.UpdateLegalEntityID()
+				u.UpdateDepartedAt()
+				u.UpdateUpdatedAt()
+				u.UpdateSyncHash()
+			}).Exec(ctx)
+	})
+}
+
+func (a *applier) personCreate(w *personWrite) *ent.PersonCreate {
+	r := w.rec
+	return a.tx.Person.Create().
+		SetID(r.ID).
+		SetNillableEmployeeID(optional(r.EmployeeID)).
+		SetFirstName(r.FirstName).
+		SetLastName(r.LastName).
+		SetNillablePreferredName(optional(r.PreferredName)).
+		SetNillableWorkEmail(optional(r.WorkEmail)).
+		SetNillableJobTitle(optional(r.JobTitle)).
+		SetNillableDepartment(optional(r.Department)).
+		SetTeams(r.Teams).
+		SetNillableEmploymentType(optional(r.EmploymentType)).
+		SetStatus(r.Status).
+		SetNillableStartDate(optionalDate(r.StartDate)).
+		SetNillableEndDate(optionalDate(r.EndDate)).
+		SetNillableProbationEndDate(optionalDate(r.ProbationEnd)).
+		SetNillableDateOfBirth(optionalDate(r.DateOfBirth)).
+		SetBirthdayHidden(r.BirthdayHidden).
+		SetNillableTimezone(optional(r.Timezone)).
+		SetNillableLocationID(optional(r.LocationID)).
+		SetNillableLegalEntityID(optional(r.LegalEntityID)).
+		SetNillableDepartedAt(w.departedAt).
+		SetCreatedAt(a.now).
+		SetUpdatedAt(a.now).
+		SetSyncHash(w.hash)
+}
+
+// managers sets the manager of new people and of people whose manager
+// changed, now that every row exists.
+func (a *applier) managers(ctx context.Context) error {
+	var ws []*personWrite
+	for _, w := range a.plan.writes {
+		if (w.old == nil && w.rec.ManagerID != "") || w.managerChanged {
+			ws = append(ws, w)
+		}
+	}
+	return chunks(ws, a.batch, func(ws []*personWrite) error {
+		b := make([]*ent.PersonCreate, len(ws))
+		for i, w := range ws {
+			// The row exists, so only the conflict update runs; the other
+			// values only satisfy NOT NULL checks on the proposed row.
+			b[i] = a.tx.Person.Create().SetID(w.rec.ID).SetStatus(w.rec.Status).
+				SetNillableManagerID(optional(w.rec.ManagerID))
+		}
+		return a.tx.Person.CreateBulk(b...).OnConflictColumns(person.FieldID).
+			Update(func(u *ent.PersonUpsert) { u.UpdateManagerID() }).Exec(ctx)
+	})
+}
+
+// digests refreshes stale digests of unchanged people, without an event.
+func (a *applier) digests(ctx context.Context) error {
+	for _, w := range a.plan.rehash {
+		if err := a.tx.Person.UpdateOneID(w.rec.ID).SetSyncHash(w.hash).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *applier) customValues(ctx context.Context) error {
+	var (
+		gone    []string
+		changed []*ent.CustomFieldValueCreate
+	)
+	for _, w := range a.plan.writes {
+		var old map[string]customValue
+		if w.old != nil {
+			old = w.old.rec.Custom
+		}
+		for def := range old {
+			if _, keep := w.rec.Custom[def]; !keep {
+				gone = append(gone, schema.CustomValueID(w.rec.ID, def))
+			}
+		}
+		for def, v := range w.rec.Custom {
+			if o, ok := old[def]; ok && o.equal(v) {
+				continue
+			}
+			changed = append(changed, a.tx.CustomFieldValue.Create().
+				SetID(schema.CustomValueID(w.rec.ID, def)).
+				SetPersonID(w.rec.ID).SetDefinitionID(def).
+				SetValue(v.Value).SetItems(v.Items).SetIsList(v.List))
+		}
+	}
+	err := chunks(gone, a.batch, func(ids []string) error {
+		_, err := a.tx.CustomFieldValue.Delete().Where(customfieldvalue.IDIn(ids...)).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return chunks(changed, a.batch, func(b []*ent.CustomFieldValueCreate) error {
+		return a.tx.CustomFieldValue.CreateBulk(b...).
+			OnConflictColumns(customfieldvalue.FieldID).
+			Update(func(u *ent.CustomFieldValueUpsert) {
+				u.UpdateValue()
+				u.UpdateItems()
+				u.UpdateIsList()
+			}).Exec(ctx)
+	})
+}
+
+// aliases keeps every replaced work email as an alias of its person.
+func (a *applier) aliases(ctx context.Context) error {
+	owner := make(map[string]string)
+	var order []string
+	for _, w := range a.plan.writes {
+		if w.old == nil || w.old.rec.WorkEmail == "" || w.old.rec.WorkEmail == w.rec.WorkEmail {
+			continue
+		}
+		if _, dup := owner[w.old.rec.WorkEmail]; !dup {
+			order = append(order, w.old.rec.WorkEmail)
+		}
+		owner[w.old.rec.WorkEmail] = w.rec.ID
+	}
+	return chunks(order, a.batch, func(emails []string) error {
+		b := make([]*ent.EmailAliasCreate, len(emails))
+		for i, e := range emails {
+			b[i] = a.tx.EmailAlias.Create().SetEmail(e).SetPersonID(owner[e]).SetCreatedAt(a.now)
+		}
+		return a.tx.EmailAlias.CreateBulk(b...).OnConflictColumns(emailalias.FieldEmail).
+			Update(func(u *ent.EmailAliasUpsert) { u.UpdatePersonID() }).Exec(ctx)
+	})
+}
+
+func (a *applier) events(ctx context.Context) error {
+	return chunks(a.plan.events(), a.batch, func(rows []eventRow) error {
+		b := make([]*ent.EventCreate, len(rows))
+		for i, r := range rows {
+			b[i] = a.tx.Event.Create().SetType(r.typ).SetPersonID(r.personID).
+				SetSyncRunID(a.runID).SetOccurredAt(a.now).
+				SetChangedFields(r.fields).SetPayload(r.payload)
+		}
+		return a.tx.Event.CreateBulk(b...).Exec(ctx)
+	})
+}

@@ -1,0 +1,57 @@
+package hrsync
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// DefaultDepartureLimit is the share of the directory a single sync may
+// depart before the safety brake holds it.
+const DefaultDepartureLimit = 0.10
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithLogger sets the logger; the default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(e *Engine) { e.logger = l }
+}
+
+// WithClock sets the clock that decides "today" and stamps runs and events.
+func WithClock(c clockwork.Clock) Option {
+	return func(e *Engine) { e.clock = c }
+}
+
+// WithDepartureLimit sets the share (0..1) of the current directory one sync
+// may depart before it is held for approval.
+func WithDepartureLimit(share float64) Option {
+	return func(e *Engine) { e.departureLimit = share }
+}
+
+// WithIncludeOffboarded keeps offboarded people visible: they are imported
+// and kept up to date with status OFFBOARDED. Either way an offboarded person
+// has departed_at set, and one who was in the directory is departed.
+func WithIncludeOffboarded(include bool) Option {
+	return func(e *Engine) { e.includeOffboarded = include }
+}
+
+// WithDefaultTimezone sets the company zone in which "today" is decided for
+// picking current job roles.
+func WithDefaultTimezone(loc *time.Location) Option {
+	return func(e *Engine) {
+		if loc != nil {
+			e.zone = loc
+		}
+	}
+}
+
+// WithBatchSize sets how many rows one bulk statement writes.
+func WithBatchSize(n int) Option {
+	return func(e *Engine) {
+		if n > 0 {
+			e.batchSize = n
+		}
+	}
+}

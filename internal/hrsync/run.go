@@ -1,0 +1,195 @@
+package hrsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/schema"
+	"github.com/peoplegraph/peoplegraph/ent/syncrun"
+	"github.com/peoplegraph/peoplegraph/internal/civil"
+	"github.com/peoplegraph/peoplegraph/internal/humaans"
+)
+
+// fullScope is the scope without which Humaans hides pre-hires and private
+// fields, so that people missing from a listing may only be invisible.
+const fullScope = "private:read"
+
+// approval lets a run through the brake up to what an operator approved.
+type approval struct {
+	maxDepartures int
+}
+
+// outcome is how a sync attempt ended before its run row is finalised.
+type outcome struct {
+	status     syncrun.Status
+	plan       *plan
+	heldReason string
+	err        error
+	// applied is set when the run row was already updated in the sync's
+	// transaction.
+	applied bool
+}
+
+func fmtErr(what string, err error) error {
+	return fmt.Errorf("hrsync: %s: %w", what, err)
+}
+
+// sync fetches, plans and, unless the brake holds it, applies.
+func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outcome {
+	fetchStart := e.clock.Now()
+	snap, err := e.src.Snapshot(ctx)
+	if err != nil {
+		return outcome{status: syncrun.StatusFAILED, err: fmt.Errorf("%w: %w", ErrFetch, err)}
+	}
+	e.logger.Info("sync fetched humaans", "run", run.ID, "people", len(snap.People),
+		"job_roles", len(snap.JobRoles), "custom_values", len(snap.CustomValues),
+		"complete", snap.Complete, "duration", e.clock.Since(fetchStart))
+
+	st, err := loadState(ctx, e.db.Client)
+	if err != nil {
+		return outcome{status: syncrun.StatusFAILED, err: fmtErr("read directory", err)}
+	}
+	p := e.plan(snap, st)
+	added, updated, departed := p.counts()
+	e.logger.Debug("sync planned", "run", run.ID, "added", added, "updated", updated,
+		"departed", departed, "unchanged", p.unchanged, "skipped", p.skipped)
+
+	if reason := e.brake(snap, st, p); reason != "" {
+		if ok == nil || departed > ok.maxDepartures {
+			return outcome{status: syncrun.StatusHELD, plan: p, heldReason: reason}
+		}
+		e.logger.Info("sync brake bypassed by approval", "run", run.ID, "reason", reason)
+	}
+	final := syncrun.StatusSUCCEEDED
+	if ok != nil {
+		final = syncrun.StatusAPPROVED
+	}
+	if err := e.commit(ctx, run.ID, p, final); err != nil {
+		return outcome{status: syncrun.StatusFAILED, plan: p, err: fmtErr("apply", err)}
+	}
+	return outcome{status: final, plan: p, applied: true}
+}
+
+// plan computes the diff of a snapshot against the stored directory.
+func (e *Engine) plan(snap *humaans.Snapshot, st *state) *plan {
+	full := snap.Complete && len(snap.People) > 0 &&
+		(snap.Token == nil || snap.Token.HasScope(fullScope))
+	b := &builder{
+		snap:              snap,
+		stored:            st,
+		today:             civil.Today(e.clock.Now(), e.zone),
+		includeOffboarded: e.includeOffboarded,
+		fullReconcile:     full,
+	}
+	return diff(st, b.build(), snap, full, e.now())
+}
+
+// brake returns why the plan must wait for an operator, or "".
+func (e *Engine) brake(snap *humaans.Snapshot, st *state, p *plan) string {
+	_, _, departed := p.counts()
+	switch {
+	case len(snap.People) == 0:
+		return "Humaans returned no people"
+	case !snap.Complete && !p.empty():
+		return "Humaans listings ended before their totals, so the upstream is partial"
+	case departed > 0 && float64(departed) > e.departureLimit*float64(st.current):
+		return fmt.Sprintf("would depart %d of %d people, more than the %.0f%% limit",
+			departed, st.current, e.departureLimit*100)
+	}
+	return ""
+}
+
+// commit applies the plan and finalises the run in one transaction.
+func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.Status) error {
+	tx, err := e.db.Client.Tx(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	now := e.now()
+	a := &applier{tx: tx, plan: p, runID: runID, now: now, batch: e.batchSize}
+	if err := a.apply(ctx); err != nil {
+		return rollback(tx, err)
+	}
+	added, updated, departed := p.counts()
+	err = tx.SyncRun.UpdateOneID(runID).
+		SetStatus(status).SetFinishedAt(now).
+		SetAdded(added).SetUpdated(updated).SetDeparted(departed).
+		SetUnchanged(p.unchanged).SetSkipped(p.skipped).
+		SetProblems(problemsOrEmpty(p.problems)).
+		ClearError().ClearHeldReason().
+		Exec(ctx)
+	if err != nil {
+		return rollback(tx, fmt.Errorf("record run: %w", err))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func rollback(tx *ent.Tx, err error) error {
+	if rerr := tx.Rollback(); rerr != nil {
+		return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+	}
+	return err
+}
+
+func problemsOrEmpty(ps []schema.Problem) []schema.Problem {
+	if ps == nil {
+		return []schema.Problem{}
+	}
+	return ps
+}
+
+// finish records a run that did not commit (held or failed), logs the
+// summary line and returns the run as stored.
+func (e *Engine) finish(ctx context.Context, run *ent.SyncRun, res outcome,
+	start time.Time) (*ent.SyncRun, error) {
+	ctx = context.WithoutCancel(ctx)
+	if !res.applied {
+		upd := e.db.Client.SyncRun.UpdateOneID(run.ID).SetStatus(res.status).SetFinishedAt(e.now())
+		if res.plan != nil {
+			added, updated, departed := res.plan.counts()
+			upd.SetAdded(added).SetUpdated(updated).SetDeparted(departed).
+				SetUnchanged(res.plan.unchanged).SetSkipped(res.plan.skipped).
+				SetProblems(problemsOrEmpty(res.plan.problems))
+		}
+		if res.heldReason != "" {
+			upd.SetHeldReason(res.heldReason)
+		}
+		if res.err != nil {
+			upd.SetError(res.err.Error())
+		}
+		if err := upd.Exec(ctx); err != nil {
+			return nil, errors.Join(res.err, fmtErr("record run outcome", err))
+		}
+	}
+	stored, err := e.db.Client.SyncRun.Get(ctx, run.ID)
+	if err != nil {
+		return nil, errors.Join(res.err, fmtErr("read run", err))
+	}
+	e.summarise(stored, e.clock.Since(start))
+	return stored, res.err
+}
+
+// summarise writes the one Info line per run.
+func (e *Engine) summarise(r *ent.SyncRun, took time.Duration) {
+	attrs := []any{
+		"run", r.ID, "trigger", r.Trigger, "status", r.Status,
+		"added", r.Added, "updated", r.Updated, "departed", r.Departed,
+		"unchanged", r.Unchanged, "skipped", r.Skipped,
+		"problems", len(r.Problems), "duration", took,
+	}
+	if r.HeldReason != nil {
+		attrs = append(attrs, "held_reason", *r.HeldReason)
+	}
+	if r.Error != nil {
+		attrs = append(attrs, "error", *r.Error)
+		e.logger.Error("sync failed", attrs...)
+		return
+	}
+	e.logger.Info("sync finished", attrs...)
+}
