@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -105,3 +106,5 @@ func (ts *testSim) control(t testing.TB, method, path string, body any) (int, []
 	require.NoError(t, err)
 	return do(t, req)
 }
+
+func urlEscape(s string) string { return url.QueryEscape(s) }
