@@ -188,16 +188,21 @@ func (p *plan) catalogue(st *state, snap *humaans.Snapshot) {
 
 func sameJSON(a, b json.RawMessage) bool { return canonJSON(a) == canonJSON(b) }
 
-// canonJSON compacts a JSON value; an absent value reads as null.
+// canonJSON re-encodes a JSON value with sorted keys and no spacing, as
+// Postgres' jsonb may reorder what it stores; an absent value reads as null.
 func canonJSON(m json.RawMessage) string {
-	var buf bytes.Buffer
 	if len(bytes.TrimSpace(m)) == 0 {
 		return "null"
 	}
-	if err := json.Compact(&buf, m); err != nil {
+	var v any
+	if err := json.Unmarshal(m, &v); err != nil {
 		return string(m)
 	}
-	return buf.String()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(m)
+	}
+	return string(b)
 }
 
 // eventRow is one change event to insert.

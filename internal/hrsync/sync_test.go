@@ -2,10 +2,13 @@ package hrsync_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/ent/person"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 	"github.com/peoplegraph/peoplegraph/internal/store"
@@ -13,17 +16,67 @@ import (
 )
 
 func TestSyncMirrorsEligiblePeople(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, humaanssim.Options{People: 120, Seed: 3})
-		run := e.sync(t)
-		want := eligible(e.sim.People())
-		require.Equal(t, want, current(t, db))
-		require.Equal(t, len(want), run.Added)
-		require.Zero(t, run.Departed)
+	for _, c := range []struct {
+		people int
+		seed   int64
+	}{{40, 1}, {150, 2}, {400, 9}} {
+		t.Run(fmt.Sprintf("%d people seed %d", c.people, c.seed), func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				e := newEnv(t, db, humaanssim.Options{People: c.people, Seed: c.seed})
+				run := e.sync(t)
+				want := eligible(e.sim.People())
+				require.Equal(t, want, current(t, db))
+				require.Equal(t, len(want), run.Added)
+				require.Zero(t, run.Departed)
+				require.Len(t, eventsOf(t, db, run), len(want), "one PERSON_ADDED each")
 
+				ctx := context.Background()
+				n, err := db.Client.Person.Query().
+					Where(person.StatusEQ(person.StatusPRE_HIRE)).Count(ctx)
+				require.NoError(t, err)
+				require.Positive(t, n, "pre-hires are part of the directory")
+				withManager, err := db.Client.Person.Query().Where(person.HasManager()).Count(ctx)
+				require.NoError(t, err)
+				require.Greater(t, withManager, len(want)/2, "managers are linked")
+			})
+		})
+	}
+}
+
+func TestResyncWithoutUpstreamChangeWritesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		n, err := db.Client.Person.Query().Where(person.StatusEQ(person.StatusPRE_HIRE)).Count(ctx)
+		e := newEnv(t, db, humaanssim.Options{People: 200, Seed: 5})
+		first := e.sync(t)
+		eventsBefore, err := db.Client.Event.Query().Count(ctx)
 		require.NoError(t, err)
-		require.Positive(t, n, "pre-hires are part of the directory")
+		latest, err := db.Client.Person.Query().Order(ent.Desc(person.FieldUpdatedAt)).First(ctx)
+		require.NoError(t, err)
+
+		counter := countMutations(db.Client)
+		e.clock.Advance(3600e9)
+		second := e.sync(t)
+
+		require.Empty(t, counter.except(ent.TypeSyncRun), "only the run row is written")
+		require.Zero(t, second.Added+second.Updated+second.Departed)
+		require.Equal(t, first.Added, second.Unchanged)
+		require.Empty(t, eventsOf(t, db, second))
+		eventsAfter, err := db.Client.Event.Query().Count(ctx)
+		require.NoError(t, err)
+		require.Equal(t, eventsBefore, eventsAfter)
+		after, err := db.Client.Person.Query().Order(ent.Desc(person.FieldUpdatedAt)).First(ctx)
+		require.NoError(t, err)
+		require.True(t, latest.UpdatedAt.Equal(after.UpdatedAt))
 	})
+}
+
+// eventTypes lists the types of evs for one person.
+func eventTypes(evs []*ent.Event, personID string) []event.Type {
+	var out []event.Type
+	for _, ev := range evs {
+		if ev.PersonID != nil && *ev.PersonID == personID {
+			out = append(out, ev.Type)
+		}
+	}
+	return out
 }
