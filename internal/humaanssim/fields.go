@@ -3,21 +3,23 @@ package humaanssim
 import "strconv"
 
 // The field accessors below give a record's values for filtering and sorting: one value for
-// a scalar, none for null, several for a list such as teams. ok is false for a field the
-// resource does not have.
+// a scalar, none for null, several for a list such as teams. A scalar is returned in buf so
+// that scanning a large list does not allocate per record; the result is valid until the
+// next call with the same buf. ok is false for a field the resource does not have.
 
-func one(s string) []string {
+// one returns s as a single value in buf, reusing its storage, or no value when s is empty.
+func one(buf []string, s string) []string {
 	if s == "" {
 		return nil
 	}
-	return []string{s}
+	return append(buf[:0], s)
 }
 
-func (p *person) field(name string, v view) ([]string, bool) {
+func (p *person) field(name string, v view, buf []string) ([]string, bool) {
 	if !v.private && privateFields[name] {
 		return nil, true
 	}
-	if vals, ok := p.textField(name); ok {
+	if vals, ok := p.textField(name, buf); ok {
 		return vals, true
 	}
 	switch name {
@@ -26,30 +28,30 @@ func (p *person) field(name string, v view) ([]string, bool) {
 	case "directReports":
 		return p.directReports, true
 	case "isBirthdayHidden":
-		return []string{strconv.FormatBool(p.birthdayHidden)}, true
+		return one(buf, strconv.FormatBool(p.birthdayHidden)), true
 	case "isWorkEmailHidden":
-		return []string{"false"}, true
+		return one(buf, "false"), true
 	case "birthday":
-		return one(p.birthday.String()), true
+		return one(buf, p.birthday.String()), true
 	case "employmentStartDate":
-		return one(p.startDate.String()), true
+		return one(buf, p.startDate.String()), true
 	case "firstWorkingDay":
-		return one(p.firstWorkingDay.String()), true
+		return one(buf, p.firstWorkingDay.String()), true
 	case "employmentEndDate":
-		return one(p.endDate.String()), true
+		return one(buf, p.endDate.String()), true
 	case "lastWorkingDay":
-		return one(p.lastWorkingDay.String()), true
+		return one(buf, p.lastWorkingDay.String()), true
 	case "probationEndDate":
-		return one(p.probationEndDate.String()), true
+		return one(buf, p.probationEndDate.String()), true
 	case "createdAt":
-		return one(p.createdAt.String()), true
+		return one(buf, p.createdAt.String()), true
 	case "updatedAt":
-		return one(p.updatedAt.String()), true
+		return one(buf, p.updatedAt.String()), true
 	}
 	return nil, false
 }
 
-func (p *person) textField(name string) ([]string, bool) {
+func (p *person) textField(name string, buf []string) ([]string, bool) {
 	var s string
 	switch name {
 	case "id":
@@ -99,107 +101,107 @@ func (p *person) textField(name string) ([]string, bool) {
 	default:
 		return nil, false
 	}
-	return one(s), true
+	return one(buf, s), true
 }
 
-func (r *jobRole) field(name string, _ view) ([]string, bool) {
+func (r *jobRole) field(name string, _ view, buf []string) ([]string, bool) {
 	switch name {
 	case "id":
-		return one(r.id), true
+		return one(buf, r.id), true
 	case "personId":
-		return one(r.personID), true
+		return one(buf, r.personID), true
 	case "jobTitle":
-		return one(r.jobTitle), true
+		return one(buf, r.jobTitle), true
 	case "department":
-		return one(r.department), true
+		return one(buf, r.department), true
 	case "reportingTo":
-		return one(r.reportingTo), true
+		return one(buf, r.reportingTo), true
 	case "effectiveDate":
-		return one(r.effectiveDate.String()), true
+		return one(buf, r.effectiveDate.String()), true
 	case "endDate":
-		return one(r.endDate.String()), true
+		return one(buf, r.endDate.String()), true
 	case "createdAt":
-		return one(r.createdAt.String()), true
+		return one(buf, r.createdAt.String()), true
 	case "updatedAt":
-		return one(r.updatedAt.String()), true
+		return one(buf, r.updatedAt.String()), true
 	}
 	return nil, false
 }
 
-func (l *location) field(name string, _ view) ([]string, bool) {
+func (l *location) field(name string, _ view, buf []string) ([]string, bool) {
 	switch name {
 	case "id":
-		return one(l.id), true
+		return one(buf, l.id), true
 	case "companyId":
-		return one(l.companyID), true
+		return one(buf, l.companyID), true
 	case "label":
-		return one(l.label), true
+		return one(buf, l.label), true
 	case "city":
-		return one(l.city), true
+		return one(buf, l.city), true
 	case "country":
-		return one(l.country), true
+		return one(buf, l.country), true
 	case "countryCode":
-		return one(l.countryCode), true
+		return one(buf, l.countryCode), true
 	case "timezone":
-		return one(l.timezone), true
+		return one(buf, l.timezone), true
 	case "createdAt":
-		return one(l.createdAt.String()), true
+		return one(buf, l.createdAt.String()), true
 	case "updatedAt":
-		return one(l.updatedAt.String()), true
+		return one(buf, l.updatedAt.String()), true
 	}
 	return nil, false
 }
 
-func (c *company) field(name string, _ view) ([]string, bool) {
+func (c *company) field(name string, _ view, buf []string) ([]string, bool) {
 	switch name {
 	case "id":
-		return one(c.id), true
+		return one(buf, c.id), true
 	case "name":
-		return one(c.name), true
+		return one(buf, c.name), true
 	case "domains":
 		return c.domains, true
 	case "createdAt":
-		return one(c.createdAt.String()), true
+		return one(buf, c.createdAt.String()), true
 	case "updatedAt":
-		return one(c.updatedAt.String()), true
+		return one(buf, c.updatedAt.String()), true
 	}
 	return nil, false
 }
 
-func (f *customField) field(name string, _ view) ([]string, bool) {
+func (f *customField) field(name string, _ view, buf []string) ([]string, bool) {
 	switch name {
 	case "id":
-		return one(f.id), true
+		return one(buf, f.id), true
 	case "companyId":
-		return one(f.companyID), true
+		return one(buf, f.companyID), true
 	case "name":
-		return one(f.name), true
+		return one(buf, f.name), true
 	case "section":
-		return one(f.section), true
+		return one(buf, f.section), true
 	case "type":
-		return one(f.fieldType), true
+		return one(buf, f.fieldType), true
 	case "createdAt":
-		return one(f.createdAt.String()), true
+		return one(buf, f.createdAt.String()), true
 	case "updatedAt":
-		return one(f.updatedAt.String()), true
+		return one(buf, f.updatedAt.String()), true
 	}
 	return nil, false
 }
 
-func (cv *customValue) field(name string, _ view) ([]string, bool) {
+func (cv *customValue) field(name string, _ view, buf []string) ([]string, bool) {
 	switch name {
 	case "id":
-		return one(cv.id), true
+		return one(buf, cv.id), true
 	case "personId":
-		return one(cv.personID), true
+		return one(buf, cv.personID), true
 	case "customFieldId":
-		return one(cv.fieldID), true
+		return one(buf, cv.fieldID), true
 	case "value":
 		return cv.value.Items, true
 	case "createdAt":
-		return one(cv.createdAt.String()), true
+		return one(buf, cv.createdAt.String()), true
 	case "updatedAt":
-		return one(cv.updatedAt.String()), true
+		return one(buf, cv.updatedAt.String()), true
 	}
 	return nil, false
 }

@@ -59,7 +59,30 @@ func (o *object) integer(k string, v int) {
 	o.b = strconv.AppendInt(o.b, int64(v), 10)
 }
 
-func (o *object) date(k string, d civil.Date) { o.optStr(k, d.String()) }
+// date writes d as "YYYY-MM-DD", or null for the zero date, without going through fmt.
+func (o *object) date(k string, d civil.Date) {
+	if d.IsZero() {
+		o.null(k)
+		return
+	}
+	o.key(k)
+	o.b = append(o.b, '"')
+	o.b = appendPadded(o.b, d.Year, 4)
+	o.b = append(o.b, '-')
+	o.b = appendPadded(o.b, int(d.Month), 2)
+	o.b = append(o.b, '-')
+	o.b = appendPadded(o.b, d.Day, 2)
+	o.b = append(o.b, '"')
+}
+
+func appendPadded(b []byte, n, width int) []byte {
+	for w, m := 1, n; w < width; w++ {
+		if m /= 10; m == 0 {
+			b = append(b, '0')
+		}
+	}
+	return strconv.AppendInt(b, int64(n), 10)
+}
 
 func (o *object) stamp(k string, s stamp) {
 	o.key(k)

@@ -9,7 +9,7 @@ import (
 
 // fielder is a record the list engine can filter and sort.
 type fielder interface {
-	field(name string, v view) ([]string, bool)
+	field(name string, v view, buf []string) ([]string, bool)
 }
 
 // resource describes one listable collection of the API.
@@ -60,12 +60,12 @@ func (s *Simulator) checkParams(proto fielder, v view, q *listQuery) error {
 		return &badRequest{fmt.Sprintf("unknown parameter %s", strings.Join(q.unknown, ", "))}
 	}
 	for _, c := range q.conds {
-		if _, ok := proto.field(c.field, fullView); !ok {
+		if _, ok := proto.field(c.field, fullView, nil); !ok {
 			return &badRequest{fmt.Sprintf("unknown field %s", c.field)}
 		}
 	}
 	for _, k := range q.sort {
-		if _, ok := proto.field(k.field, fullView); !ok {
+		if _, ok := proto.field(k.field, fullView, nil); !ok {
 			return &badRequest{fmt.Sprintf("unknown sort field %s", k.field)}
 		}
 	}
@@ -82,8 +82,9 @@ func window[T fielder](items []T, v view, q *listQuery) (int, []T) {
 	if len(q.sort) == 0 {
 		var page []T
 		total := 0
+		buf := make([]string, 0, 1)
 		for _, t := range items {
-			if !matches(t, v, q.conds) {
+			if !matches(t, v, q.conds, buf) {
 				continue
 			}
 			if total >= q.skip && total < q.skip+q.limit {
@@ -94,8 +95,9 @@ func window[T fielder](items []T, v view, q *listQuery) (int, []T) {
 		return total, page
 	}
 	var all []T
+	buf := make([]string, 0, 1)
 	for _, t := range items {
-		if matches(t, v, q.conds) {
+		if matches(t, v, q.conds, buf) {
 			all = append(all, t)
 		}
 	}
@@ -104,9 +106,9 @@ func window[T fielder](items []T, v view, q *listQuery) (int, []T) {
 	return len(all), all[lo:min(lo+q.limit, len(all))]
 }
 
-func matches[T fielder](t T, v view, conds []cond) bool {
+func matches[T fielder](t T, v view, conds []cond, buf []string) bool {
 	for _, c := range conds {
-		vals, ok := t.field(c.field, v)
+		vals, ok := t.field(c.field, v, buf)
 		if !ok {
 			// Feathers adapters ignore what they cannot filter on unless told to refuse it.
 			continue
@@ -121,8 +123,8 @@ func matches[T fielder](t T, v view, conds []cond) bool {
 // compareBy orders by the first value of each sort field, nulls first as in MongoDB.
 func compareBy[T fielder](a, b T, v view, keys []sortKey) int {
 	for _, k := range keys {
-		av, _ := a.field(k.field, v)
-		bv, _ := b.field(k.field, v)
+		av, _ := a.field(k.field, v, nil)
+		bv, _ := b.field(k.field, v, nil)
 		c := compareFirst(av, bv)
 		if k.desc {
 			c = -c

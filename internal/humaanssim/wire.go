@@ -54,10 +54,8 @@ func (s *Simulator) appendPerson(b []byte, p *person, v view) []byte {
 	o.optStr("preferredName", p.preferredName)
 	o.optStr("email", p.email)
 	o.boolean("isWorkEmailHidden", false)
-	s.private(&o, v, func() {
-		o.optStr("personalEmail", p.personalEmail)
-		o.optStr("phoneNumber", p.phoneNumber)
-	}, "personalEmail", "phoneNumber")
+	o.private(v, "personalEmail", p.personalEmail)
+	o.private(v, "phoneNumber", p.phoneNumber)
 	o.optStr("employeeId", p.employeeID)
 	o.str("status", string(p.status))
 	o.optStr("contractType", p.contractType)
@@ -68,15 +66,18 @@ func (s *Simulator) appendPerson(b []byte, p *person, v view) []byte {
 	o.optStr("remoteTimezone", p.remoteTimezone)
 	o.key("teams")
 	o.b = appendTeams(o.b, p.teams)
-	s.private(&o, v, func() { o.date("birthday", p.birthday) }, "birthday")
+	switch {
+	case v.private:
+		o.date("birthday", p.birthday)
+	case v.nullPrivate:
+		o.null("birthday")
+	}
 	o.boolean("isBirthdayHidden", p.birthdayHidden)
-	s.private(&o, v, func() {
-		o.optStr("gender", p.gender)
-		o.optStr("address", p.address)
-		o.optStr("city", p.city)
-		o.optStr("postcode", p.postcode)
-		o.optStr("countryCode", p.countryCode)
-	}, "gender", "address", "city", "postcode", "countryCode")
+	o.private(v, "gender", p.gender)
+	o.private(v, "address", p.address)
+	o.private(v, "city", p.city)
+	o.private(v, "postcode", p.postcode)
+	o.private(v, "countryCode", p.countryCode)
 	o.date("employmentStartDate", p.startDate)
 	o.date("firstWorkingDay", p.firstWorkingDay)
 	o.date("employmentEndDate", p.endDate)
@@ -91,16 +92,14 @@ func (s *Simulator) appendPerson(b []byte, p *person, v view) []byte {
 	return o.end()
 }
 
-// private writes the fields through write when v may see them, and otherwise leaves them out
-// or writes them as null, as Options.NullPrivateFields says.
-func (s *Simulator) private(o *object, v view, write func(), names ...string) {
+// private writes a private field when v may see it, and otherwise leaves it out or writes
+// null, as Options.NullPrivateFields says.
+func (o *object) private(v view, k, val string) {
 	switch {
 	case v.private:
-		write()
+		o.optStr(k, val)
 	case v.nullPrivate:
-		for _, n := range names {
-			o.null(n)
-		}
+		o.null(k)
 	}
 }
 
