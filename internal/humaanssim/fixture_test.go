@@ -63,11 +63,11 @@ func TestFixtureErrors(t *testing.T) {
 		return path
 	}
 	cases := map[string]string{
-		"a missing file":          "",
-		"malformed JSON":          "{",
-		"a person without an id":  `{"people":[{"firstName":"A"}]}`,
-		"a duplicate person":      `{"people":[{"id":"a"},{"id":"a"}]}`,
-		"a role of nobody":        `{"jobRoles":[{"id":"r","personId":"x"}]}`,
+		"a missing file":         "",
+		"malformed JSON":         "{",
+		"a person without an id": `{"people":[{"firstName":"A"}]}`,
+		"a duplicate person":     `{"people":[{"id":"a"},{"id":"a"}]}`,
+		"a role of nobody":       `{"jobRoles":[{"id":"r","personId":"x"}]}`,
 		"a value of an unknown field": `{"people":[{"id":"a"}],` +
 			`"customValues":[{"id":"v","personId":"a","customFieldId":"f","value":"x"}]}`,
 	}
