@@ -87,10 +87,11 @@ func TestReadRoutes(t *testing.T) {
 			env := mustList[map[string]any](t, ts, route)
 			require.NotEmpty(t, env.Data, route)
 			require.GreaterOrEqual(t, env.Total, len(env.Data), route)
+			stampRE := `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`
 			for _, rec := range env.Data {
 				require.Len(t, rec["id"], 24, route)
-				require.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`, rec["createdAt"], route)
-				require.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`, rec["updatedAt"], route)
+				require.Regexp(t, stampRE, rec["createdAt"], route)
+				require.Regexp(t, stampRE, rec["updatedAt"], route)
 			}
 		}
 	})

@@ -30,7 +30,9 @@ func firstWith(t *testing.T, ts *testSim, keep func(humaans.Person) bool) humaan
 
 func TestStatusFollowsTheClock(t *testing.T) {
 	ts := newTestSim(t, Options{People: 200, Seed: 31})
-	pre := firstWith(t, ts, func(p humaans.Person) bool { return p.Status == humaans.StatusNewHire })
+	pre := firstWith(t, ts, func(p humaans.Person) bool {
+		return p.Status == humaans.StatusNewHire
+	})
 	leaving := firstWith(t, ts, func(p humaans.Person) bool {
 		return p.Status == humaans.StatusActive && !p.LastWorkingDay.IsZero()
 	})

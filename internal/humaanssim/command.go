@@ -63,7 +63,8 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 	fs.Int64Var(&opts.Seed, "seed", 1, "generator seed")
 	fs.StringVar(&opts.Fixture, "fixture", "", "JSON fixture in the Humaans wire format")
 	fs.StringVar(&opts.Token, "token", "", "default token (derived from the seed when empty)")
-	now := fs.String("now", "", "clock start, RFC 3339 (default "+DefaultNow.Format(time.RFC3339)+")")
+	now := fs.String("now", "",
+		"clock start, RFC 3339 (default "+DefaultNow.Format(time.RFC3339)+")")
 	fs.BoolVar(&opts.DefaultStatusActiveOnly, "default-active-only", false,
 		"GET /people without a status filter returns only active people")
 	fs.BoolVar(&opts.NoTokenInfo, "no-token-info", false, "GET /token-info answers 404")

@@ -68,8 +68,9 @@ func TestCommandErrors(t *testing.T) {
 		require.Equal(t, "127.0.0.1:9090", addr)
 		require.Equal(t, 600, opts.People)
 		require.EqualValues(t, 1, opts.Seed)
-		require.True(t, opts.DefaultStatusActiveOnly && opts.NoTokenInfo && opts.RejectUnknownParams &&
-			opts.RejectOverLimit && opts.PublicHidesOffboarded && opts.FlipsBumpUpdatedAt)
+		require.True(t, opts.DefaultStatusActiveOnly && opts.NoTokenInfo &&
+			opts.RejectUnknownParams && opts.RejectOverLimit && opts.PublicHidesOffboarded &&
+			opts.FlipsBumpUpdatedAt)
 		require.Equal(t, "2027-02-03T04:05:06Z", opts.Now.Format("2006-01-02T15:04:05Z07:00"))
 	})
 }

@@ -80,7 +80,8 @@ func TestControlHire(t *testing.T) {
 		require.Equal(t, ts.Now(), got.UpdatedAt)
 	})
 	t.Run("a hire without a name is a 400", func(t *testing.T) {
-		status, body := ts.control(t, http.MethodPost, "/_sim/people", map[string]any{"firstName": "X"})
+		status, body := ts.control(t, http.MethodPost, "/_sim/people",
+			map[string]any{"firstName": "X"})
 		mustError(t, http.StatusBadRequest, "BadRequest", status, body)
 	})
 	t.Run("an unknown manager is a 404", func(t *testing.T) {
@@ -249,7 +250,8 @@ func TestControlOffboardAndDelete(t *testing.T) {
 		status, body = ts.get(t, "people/"+victim.ID)
 		mustError(t, http.StatusNotFound, "NotFound", status, body)
 		require.Zero(t, mustList[humaans.JobRole](t, ts, "job-roles?personId="+victim.ID).Total)
-		require.Zero(t, mustList[humaans.CustomValue](t, ts, "custom-values?personId="+victim.ID).Total)
+		values := mustList[humaans.CustomValue](t, ts, "custom-values?personId="+victim.ID)
+		require.Zero(t, values.Total)
 		require.NotContains(t, mustPerson(t, ts, manager).DirectReports, victim.ID)
 		status, body = ts.control(t, http.MethodDelete, "/_sim/people/"+victim.ID, nil)
 		mustError(t, http.StatusNotFound, "NotFound", status, body)
@@ -331,7 +333,8 @@ func TestControlClock(t *testing.T) {
 	require.Equal(t, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), at)
 	require.Equal(t, at, ts.Now())
 	for _, bad := range []map[string]any{
-		{}, {"now": "tomorrow"}, {"advance": "a while"}, {"now": "2027-01-01T00:00:00Z", "advance": "1h"},
+		{}, {"now": "tomorrow"}, {"advance": "a while"},
+		{"now": "2027-01-01T00:00:00Z", "advance": "1h"},
 	} {
 		status, body := ts.control(t, http.MethodPost, "/_sim/clock", bad)
 		mustError(t, http.StatusBadRequest, "BadRequest", status, body)

@@ -85,7 +85,8 @@ func TestServerErrorFaults(t *testing.T) {
 	}{{0, 500, "GeneralError"}, {502, 502, "BadGateway"}, {503, 503, "Unavailable"}}
 	for _, c := range cases {
 		t.Run(http.StatusText(c.want), func(t *testing.T) {
-			ts.InjectFault(Fault{Route: "people", Kind: FaultServerError, Status: c.status, Times: 1})
+			ts.InjectFault(Fault{Route: "people", Kind: FaultServerError, Status: c.status,
+				Times: 1})
 			status, body := ts.get(t, "people")
 			mustError(t, c.want, c.name, status, body)
 			status, _ = ts.get(t, "people")

@@ -37,12 +37,14 @@ func TestFixture(t *testing.T) {
 		require.Empty(t, byName["Tim"].Email)
 		require.Equal(t, "Europe/Lisbon", byName["Tim"].RemoteTimezone)
 		values := mustList[humaans.CustomValue](t, ts, "custom-values?personId="+byName["Alan"].ID)
-		require.Equal(t, humaans.Value{Items: []string{"R&D", "COGS"}, List: true}, values.Data[0].Value)
+		require.Equal(t, humaans.Value{Items: []string{"R&D", "COGS"}, List: true},
+			values.Data[0].Value)
 	})
 	t.Run("statuses and direct reports are derived", func(t *testing.T) {
 		require.Equal(t, humaans.StatusNewHire, byName["Linus"].Status)
 		require.Equal(t, humaans.StatusOffboarded, byName["Marie"].Status)
-		require.Equal(t, humaans.StatusOffboarded, byName["Hedy"].Status, "a fixture status is kept")
+		require.Equal(t, humaans.StatusOffboarded, byName["Hedy"].Status,
+			"a fixture status is kept")
 		require.ElementsMatch(t, []string{byName["Katherine"].ID, byName["Linus"].ID,
 			byName["Tim"].ID}, byName["Alan"].DirectReports)
 	})

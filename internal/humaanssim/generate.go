@@ -371,7 +371,8 @@ func (g *generator) dates(i int, p *person) {
 		p.probationEndDate = addMonths(p.startDate, 6)
 	}
 	if g.kind[i] == preHire {
-		p.createdAt = g.between(now-stamp(30*day/time.Millisecond), now-stamp(time.Hour/time.Millisecond))
+		p.createdAt = g.between(now-stamp((30*day).Milliseconds()),
+			now-stamp(time.Hour.Milliseconds()))
 	} else {
 		p.createdAt = g.stampOn(p.startDate.AddDays(-7 - g.intn(40)))
 	}
@@ -464,8 +465,12 @@ func (g *generator) earlierTitle(i int) string {
 
 // sortByCreation puts every list in creation order, which is the API's default order.
 func (g *generator) sortByCreation() {
-	slices.SortStableFunc(g.ds.people, func(a, b *person) int { return cmpStamp(a.createdAt, b.createdAt) })
-	slices.SortStableFunc(g.ds.roles, func(a, b *jobRole) int { return cmpStamp(a.createdAt, b.createdAt) })
+	slices.SortStableFunc(g.ds.people, func(a, b *person) int {
+		return cmpStamp(a.createdAt, b.createdAt)
+	})
+	slices.SortStableFunc(g.ds.roles, func(a, b *jobRole) int {
+		return cmpStamp(a.createdAt, b.createdAt)
+	})
 	slices.SortStableFunc(g.ds.values, func(a, b *customValue) int {
 		return cmpStamp(a.createdAt, b.createdAt)
 	})

@@ -63,7 +63,8 @@ var departments = []department{
 		[]string{"Accountant", "Financial Analyst"}, "Senior Financial Analyst"},
 	{"People", 6, "Chief People Officer", "People Partner Lead",
 		[]string{"Talent", "People Operations"},
-		[]string{"Recruiter", "People Partner", "People Operations Specialist"}, "Senior Recruiter"},
+		[]string{"Recruiter", "People Partner", "People Operations Specialist"},
+		"Senior Recruiter"},
 }
 
 // crossTeams are teams some people belong to beside their own.

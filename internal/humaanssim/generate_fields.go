@@ -68,7 +68,8 @@ func (g *generator) valueFor(f fieldSpec, p *person) humaans.Value {
 	case "date":
 		return scalar(g.today.AddDays(-1 - g.intn(365)).String())
 	case "link":
-		return scalar(fmt.Sprintf("https://%s%s.example", foldEmail(p.firstName), foldEmail(p.lastName)))
+		return scalar(fmt.Sprintf("https://%s%s.example",
+			foldEmail(p.firstName), foldEmail(p.lastName)))
 	default:
 		return scalar(fmt.Sprintf("LL-%s", randomString(g.rng, 8)))
 	}

@@ -51,8 +51,10 @@ var peopleResource = resource[*person]{
 	visible: func(s *Simulator, v view, _ *listQuery) []*person {
 		return s.visiblePeople(v)
 	},
-	encode: func(s *Simulator, b []byte, p *person, v view) []byte { return s.appendPerson(b, p, v) },
-	id:     func(p *person) string { return p.id },
+	encode: func(s *Simulator, b []byte, p *person, v view) []byte {
+		return s.appendPerson(b, p, v)
+	},
+	id: func(p *person) string { return p.id },
 	get: func(s *Simulator, v view, id string) (*person, bool) {
 		p := s.peopleByID[id]
 		return p, p != nil && v.sees(p)
@@ -98,8 +100,10 @@ func (s *Simulator) rolesAsOf(rows []*jobRole, d civil.Date) []*jobRole {
 var locationsResource = resource[*location]{
 	proto:   &location{},
 	visible: func(s *Simulator, _ view, _ *listQuery) []*location { return s.locations },
-	encode:  func(_ *Simulator, b []byte, l *location, _ view) []byte { return appendLocation(b, l) },
-	id:      func(l *location) string { return l.id },
+	encode: func(_ *Simulator, b []byte, l *location, _ view) []byte {
+		return appendLocation(b, l)
+	},
+	id: func(l *location) string { return l.id },
 }
 
 var companiesResource = resource[*company]{
@@ -122,7 +126,8 @@ var valuesResource = resource[*customValue]{
 	proto: &customValue{},
 	visible: func(s *Simulator, v view, _ *listQuery) []*customValue {
 		return cached(s, "custom-values|"+v.key(), func() []*customValue {
-			return ofVisiblePeople(s, v, s.values, func(cv *customValue) string { return cv.personID })
+			return ofVisiblePeople(s, v, s.values,
+				func(cv *customValue) string { return cv.personID })
 		})
 	},
 	encode: func(_ *Simulator, b []byte, cv *customValue, _ view) []byte {

@@ -90,7 +90,10 @@ func New(opts Options) (*Simulator, error) {
 	if len(s.people) > 0 {
 		s.owner = s.people[0].id
 	}
-	s.tokens[s.token] = grant{scopes: []string{ScopePublicRead, ScopePrivateRead}, personID: s.owner}
+	s.tokens[s.token] = grant{
+		scopes:   []string{ScopePublicRead, ScopePrivateRead},
+		personID: s.owner,
+	}
 	s.control = s.controlHandler()
 	return s, nil
 }
