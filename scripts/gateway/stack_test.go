@@ -88,7 +88,11 @@ func startPeoplegraph(t *testing.T) string {
 	bin := filepath.Join(dir, "peoplegraph")
 	ctx, cancel := context.WithTimeout(t.Context(), buildTimeout)
 	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "../..")
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.CommandContext(ctx, "go", append(args, "../..")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building peoplegraph: %v\n%s", err, out)
 	}
