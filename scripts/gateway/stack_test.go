@@ -97,7 +97,17 @@ func startPeoplegraph(t *testing.T) string {
 		t.Fatalf("building peoplegraph: %v\n%s", err, out)
 	}
 	addr := freeLoopbackAddr(t)
-	p := startProcess(t, "peoplegraph", dir, []string{
+	var p *process
+	// Registered first so that it runs last, once the process has been stopped.
+	t.Cleanup(func() {
+		if p == nil {
+			return
+		}
+		if out, _ := p.out.snapshot(); strings.Contains(out, "WARNING: DATA RACE") {
+			t.Errorf("the race detector reported a data race in peoplegraph:\n%s", out)
+		}
+	})
+	p = startProcess(t, "peoplegraph", dir, []string{
 		"PEOPLEGRAPH_ADDR=" + addr,
 		"DATABASE_URL=file:" + filepath.Join(dir, "peoplegraph.db"),
 		"PEOPLEGRAPH_AUTH=none",
