@@ -36,7 +36,7 @@ func TestPeoplePaging(t *testing.T) {
 	})
 
 	t.Run("decoded people match the simulator's records", func(t *testing.T) {
-		env := newTestEnv(t, humaanssim.Options{People: 120, Seed: 5})
+		env := newTestEnv(t, humaanssim.Options{People: 120, Seed: 5, FullProfiles: true})
 		people, err := env.client.People(context.Background())
 		require.NoError(t, err)
 		byID := map[string]humaans.Person{}

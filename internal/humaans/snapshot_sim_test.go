@@ -81,7 +81,7 @@ func TestSnapshot(t *testing.T) {
 }
 
 func TestLenientDecoding(t *testing.T) {
-	env := newTestEnv(t, humaanssim.Options{People: 200, Seed: 8})
+	env := newTestEnv(t, humaanssim.Options{People: 200, Seed: 8, FullProfiles: true})
 	ctx := context.Background()
 	people := env.sim.People()
 

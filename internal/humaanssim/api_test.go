@@ -185,7 +185,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestMeAndTokenInfo(t *testing.T) {
-	ts := newTestSim(t, Options{People: 30, Seed: 2})
+	ts := newTestSim(t, Options{People: 30, Seed: 2, FullProfiles: true})
 	owner := ts.People()[0]
 
 	t.Run("me is the token owner's full person", func(t *testing.T) {

@@ -67,6 +67,8 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 		"clock start, RFC 3339 (default "+DefaultNow.Format(time.RFC3339)+")")
 	fs.BoolVar(&opts.DefaultStatusActiveOnly, "default-active-only", false,
 		"GET /people without a status filter returns only active people")
+	fs.BoolVar(&opts.FullProfiles, "full-profiles", false,
+		"serve every person field, nulls included, with the address block and working week")
 	fs.BoolVar(&opts.NoTokenInfo, "no-token-info", false, "GET /token-info answers 404")
 	fs.BoolVar(&opts.RejectUnknownParams, "reject-unknown-params", false,
 		"unknown filters and $-parameters are a 400")

@@ -52,7 +52,7 @@ func currentManager(t *testing.T, ts *testSim, personID string) string {
 }
 
 func TestControlHire(t *testing.T) {
-	ts := newTestSim(t, Options{People: 40, Seed: 21})
+	ts := newTestSim(t, Options{People: 40, Seed: 21, FullProfiles: true})
 	ceo := ts.People()[0]
 	later := civil.DateOf(ts.Now()).AddDays(10)
 
@@ -96,7 +96,7 @@ func TestControlHire(t *testing.T) {
 }
 
 func TestControlRoleChange(t *testing.T) {
-	ts := newTestSim(t, Options{People: 60, Seed: 22})
+	ts := newTestSim(t, Options{People: 60, Seed: 22, FullProfiles: true})
 	people := ts.People()
 	leaf := activeLeaf(t, ts)
 	oldManager := currentManager(t, ts, leaf.ID)

@@ -14,7 +14,7 @@ import (
 const smallFixture = "testdata/fixture-small.json"
 
 func TestFixture(t *testing.T) {
-	ts := newTestSim(t, Options{Fixture: smallFixture, People: 999, Token: "fx"})
+	ts := newTestSim(t, Options{Fixture: smallFixture, People: 999, Token: "fx", FullProfiles: true})
 	people := allPeople(t, ts, "")
 	byName := map[string]humaans.Person{}
 	for _, p := range people {

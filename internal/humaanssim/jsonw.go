@@ -14,6 +14,8 @@ import (
 type object struct {
 	b     []byte
 	first bool
+	// sparse leaves out null values instead of writing them.
+	sparse bool
 }
 
 func beginObject(b []byte) object { return object{b: append(b, '{'), first: true} }
@@ -45,6 +47,9 @@ func (o *object) optStr(k, v string) {
 }
 
 func (o *object) null(k string) {
+	if o.sparse {
+		return
+	}
 	o.key(k)
 	o.b = append(o.b, "null"...)
 }

@@ -43,6 +43,16 @@ type Options struct {
 	// PublicHidesOffboarded hides offboarded people (and their rows) from tokens without
 	// private:read, as well as the pre-hires that are always hidden from them.
 	PublicHidesOffboarded bool
+	// FullProfiles serves every person field, with null for the unset ones, and the
+	// personal profile: personal email and phone, gender, the home address block and the
+	// working week. By default people are served sparsely: unset fields, false flags and
+	// empty lists are left out, a first working day equal to the start date is not repeated,
+	// and neither the personal profile nor directReports (which only restates the job
+	// roles' reportingTo) is served. That keeps a 250-row page of people under 128 KiB,
+	// the most a single command-line argument may hold on Linux, so shell tools can pass a
+	// page around. Whether Humaans itself writes nulls is not documented; clients must
+	// accept both forms.
+	FullProfiles bool
 	// NullPrivateFields sends private person fields as null to tokens without private:read
 	// instead of leaving them out of the object.
 	NullPrivateFields bool

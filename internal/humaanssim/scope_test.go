@@ -42,7 +42,7 @@ func TestPublicScope(t *testing.T) {
 		}
 	})
 	t.Run("private fields can be sent as null instead", func(t *testing.T) {
-		nulls := newTestSim(t, Options{People: 10, NullPrivateFields: true})
+		nulls := newTestSim(t, Options{People: 10, NullPrivateFields: true, FullProfiles: true})
 		nulls.AddToken("public", ScopePublicRead)
 		env := mustListWith[map[string]any](t, nulls, "public", "people?$limit=3")
 		for _, p := range env.Data {

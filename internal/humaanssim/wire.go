@@ -46,6 +46,7 @@ var shortWeek = []byte(`[{"day":"monday"},{"day":"tuesday"},{"day":"wednesday"}]
 // reports v may see.
 func (s *Simulator) appendPerson(b []byte, p *person, v view) []byte {
 	o := beginObject(b)
+	o.sparse = !s.opts.FullProfiles
 	o.str("id", p.id)
 	o.optStr("companyId", p.companyID)
 	o.str("firstName", p.firstName)
@@ -53,9 +54,13 @@ func (s *Simulator) appendPerson(b []byte, p *person, v view) []byte {
 	o.str("lastName", p.lastName)
 	o.optStr("preferredName", p.preferredName)
 	o.optStr("email", p.email)
-	o.boolean("isWorkEmailHidden", false)
-	o.private(v, "personalEmail", p.personalEmail)
-	o.private(v, "phoneNumber", p.phoneNumber)
+	if !o.sparse {
+		o.boolean("isWorkEmailHidden", false)
+	}
+	if !o.sparse {
+		o.private(v, "personalEmail", p.personalEmail)
+		o.private(v, "phoneNumber", p.phoneNumber)
+	}
 	o.optStr("employeeId", p.employeeID)
 	o.str("status", string(p.status))
 	o.optStr("contractType", p.contractType)
@@ -70,23 +75,34 @@ func (s *Simulator) appendPerson(b []byte, p *person, v view) []byte {
 	case v.private:
 		o.date("birthday", p.birthday)
 	case v.nullPrivate:
-		o.null("birthday")
+		o.key("birthday")
+		o.b = append(o.b, "null"...)
 	}
-	o.boolean("isBirthdayHidden", p.birthdayHidden)
-	o.private(v, "gender", p.gender)
-	o.private(v, "address", p.address)
-	o.private(v, "city", p.city)
-	o.private(v, "postcode", p.postcode)
-	o.private(v, "countryCode", p.countryCode)
+	if p.birthdayHidden || !o.sparse {
+		o.boolean("isBirthdayHidden", p.birthdayHidden)
+	}
+	if !o.sparse {
+		o.private(v, "gender", p.gender)
+		o.private(v, "address", p.address)
+		o.private(v, "city", p.city)
+		o.private(v, "postcode", p.postcode)
+		o.private(v, "countryCode", p.countryCode)
+	}
 	o.date("employmentStartDate", p.startDate)
-	o.date("firstWorkingDay", p.firstWorkingDay)
+	if !o.sparse || p.firstWorkingDay != p.startDate {
+		o.date("firstWorkingDay", p.firstWorkingDay)
+	}
 	o.date("employmentEndDate", p.endDate)
 	o.date("lastWorkingDay", p.lastWorkingDay)
 	o.date("probationEndDate", p.probationEndDate)
-	o.raw("workingDays", workingDays(p))
-	o.null("profilePhoto")
-	o.key("directReports")
-	o.b = s.appendReports(o.b, p, v)
+	if !o.sparse {
+		o.raw("workingDays", workingDays(p))
+		o.null("profilePhoto")
+	}
+	if !o.sparse {
+		o.key("directReports")
+		o.b = s.appendReports(o.b, p, v)
+	}
 	o.stamp("createdAt", p.createdAt)
 	o.stamp("updatedAt", p.updatedAt)
 	return o.end()
@@ -99,7 +115,9 @@ func (o *object) private(v view, k, val string) {
 	case v.private:
 		o.optStr(k, val)
 	case v.nullPrivate:
-		o.null(k)
+		// Explicit nulls are the point of the switch, sparse or not.
+		o.key(k)
+		o.b = append(o.b, "null"...)
 	}
 }
 
