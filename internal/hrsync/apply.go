@@ -90,7 +90,8 @@ func (a *applier) catalogue(ctx context.Context) error {
 		b := make([]*ent.CustomFieldDefinitionCreate, len(fs))
 		for i, f := range fs {
 			b[i] = a.tx.CustomFieldDefinition.Create().SetID(f.ID).SetName(f.Name).
-				SetSection(f.Section).SetType(f.Type).SetConfig(f.Config)
+				SetSection(f.Section).SetType(f.Type).SetConfig(f.Config).
+				SetSelected(p.newlySelected[f.ID])
 		}
 		// Selection is the operator's: an upsert never touches it.
 		return a.tx.CustomFieldDefinition.CreateBulk(b...).

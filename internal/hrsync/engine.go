@@ -40,6 +40,8 @@ type Engine struct {
 	includeOffboarded bool
 	zone              *time.Location
 	batchSize         int
+	initialFields     []string
+	runStarted        func(ctx context.Context, runID int)
 
 	mu sync.Mutex
 }
@@ -79,6 +81,9 @@ func (e *Engine) Run(ctx context.Context, trigger syncrun.Trigger) (*ent.SyncRun
 		return nil, fmtErr("record run", err)
 	}
 	e.logger.Debug("sync started", "run", run.ID, "trigger", trigger)
+	if e.runStarted != nil {
+		e.runStarted(ctx, run.ID)
+	}
 	res := e.sync(ctx, run, nil)
 	return e.finish(ctx, run, res, start)
 }

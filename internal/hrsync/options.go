@@ -1,6 +1,7 @@
 package hrsync
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -54,4 +55,19 @@ func WithBatchSize(n int) Option {
 			e.batchSize = n
 		}
 	}
+}
+
+// WithCustomFields names custom fields (by name, case-insensitive, or id)
+// that are selected when they first appear in the catalogue, so that their
+// values sync from that very run. Later selection changes are the
+// operator's: this never re-selects a field that was deselected.
+func WithCustomFields(names []string) Option {
+	return func(e *Engine) { e.initialFields = append([]string(nil), names...) }
+}
+
+// WithRunStarted registers fn to be told each run's id as soon as the run
+// is recorded, before the snapshot is fetched; a scheduler uses it to let
+// callers join a run under way.
+func WithRunStarted(fn func(ctx context.Context, runID int)) Option {
+	return func(e *Engine) { e.runStarted = fn }
 }

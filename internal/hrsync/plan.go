@@ -52,6 +52,8 @@ type plan struct {
 	defs      []humaans.CustomField
 	// defNames maps custom field ids to names, for event field names.
 	defNames map[string]string
+	// newlySelected holds custom fields selected as they enter the catalogue.
+	newlySelected map[string]bool
 }
 
 // counts returns added, updated and departed as a run records them.

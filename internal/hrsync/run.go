@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -52,7 +53,9 @@ func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outco
 	if err != nil {
 		return outcome{status: syncrun.StatusFAILED, err: fmtErr("read directory", err)}
 	}
+	newlySelected := e.preselect(snap, st)
 	p := e.plan(snap, st)
+	p.newlySelected = newlySelected
 	added, updated, departed := p.counts()
 	e.logger.Debug("sync planned", "run", run.ID, "added", added, "updated", updated,
 		"departed", departed, "unchanged", p.unchanged, "skipped", p.skipped)
@@ -71,6 +74,28 @@ func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outco
 		return outcome{status: syncrun.StatusFAILED, plan: p, err: fmtErr("apply", err)}
 	}
 	return outcome{status: final, plan: p, applied: true}
+}
+
+// preselect marks the custom fields named by WithCustomFields as selected
+// when the snapshot brings them into the catalogue for the first time, and
+// returns their ids.
+func (e *Engine) preselect(snap *humaans.Snapshot, st *state) map[string]bool {
+	if len(e.initialFields) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, f := range snap.CustomFields {
+		if _, known := st.defs[f.ID]; known {
+			continue
+		}
+		for _, n := range e.initialFields {
+			if n == f.ID || strings.EqualFold(strings.TrimSpace(n), f.Name) {
+				out[f.ID] = true
+				st.selected[f.ID] = true
+			}
+		}
+	}
+	return out
 }
 
 // plan computes the diff of a snapshot against the stored directory.
