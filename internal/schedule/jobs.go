@@ -3,15 +3,23 @@ package schedule
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 )
 
 // jobTask wraps an extra job for gocron. The work runs on a goroutine under the scheduler's
 // own context, so that Shutdown lets it finish within the stop timeout, as it does for syncs.
+// A tick that comes while the job still runs is skipped.
 func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
+	var running atomic.Bool
 	return func(ctx context.Context) error {
+		if !running.CompareAndSwap(false, true) {
+			s.log.Info("job still running, tick skipped", "job", j.Name)
+			return nil
+		}
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
+			running.Store(false)
 			return ErrShutdown
 		}
 		s.wg.Add(1)
@@ -20,6 +28,7 @@ func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
 		done := make(chan error, 1)
 		go func() {
 			defer s.wg.Done()
+			defer running.Store(false)
 			done <- s.runJob(j)
 		}()
 		select {

@@ -77,6 +77,10 @@ func (s *Scheduler) gocronOptions() []gocron.SchedulerOption {
 	// A panic in a gocron task would end the process without a panic listener. The tasks
 	// below only wait for work running on the scheduler's own goroutines, which recover
 	// themselves; the listener is the safety net.
+	//
+	// gocron's singleton mode is not used: it hands a run to its runner before asking for
+	// the next tick, so a run that ends first makes gocron count the next tick from the
+	// job's start time and fire a tick twice. The tasks keep runs apart themselves.
 	onPanic := gocron.AfterJobRunsWithPanic(func(_ uuid.UUID, name string, v any) {
 		s.log.Error("scheduled job panicked", "job", name, "panic", fmt.Sprint(v))
 	})
@@ -85,10 +89,7 @@ func (s *Scheduler) gocronOptions() []gocron.SchedulerOption {
 		gocron.WithLocation(s.cfg.Location),
 		gocron.WithLogger(s.log.With("component", "gocron")),
 		gocron.WithStopTimeout(s.cfg.StopTimeout),
-		gocron.WithGlobalJobOptions(
-			gocron.WithSingletonMode(gocron.LimitModeReschedule),
-			gocron.WithEventListeners(onPanic),
-		),
+		gocron.WithGlobalJobOptions(gocron.WithEventListeners(onPanic)),
 	}
 	if s.cfg.Elector != nil {
 		opts = append(opts, gocron.WithDistributedElector(s.cfg.Elector))
@@ -230,8 +231,7 @@ func (s *Scheduler) SyncNow(ctx context.Context, trigger Trigger) (runID int, jo
 	return r.id, joined, nil
 }
 
-// scheduledSync is the interval job's task. It waits for the run it starts, so that gocron's
-// singleton mode drops ticks that come while it goes on.
+// scheduledSync is the interval job's task. A tick that comes while a run goes on joins it.
 func (s *Scheduler) scheduledSync(ctx context.Context) error {
 	r, joined, err := s.claim(ctx, TriggerSchedule)
 	if err != nil {
