@@ -1,0 +1,168 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+)
+
+// chain is the management chain above one person, nearest manager first.
+type chain struct {
+	managers []*ent.Person
+	// ended is true when the chain reached the top, or a manager id that
+	// names nobody stored, within the depth it was walked to.
+	ended bool
+	// loop is true when the chain came back to a person already in it.
+	loop bool
+	// unknown is true when the chain ended at a manager id naming nobody.
+	unknown bool
+}
+
+// peopleCache keeps every person an operation has loaded, by id, so that
+// chain walks fetch each level once.
+type peopleCache struct {
+	mu   sync.Mutex
+	byID map[string]*ent.Person
+	// chains holds walked chains by person id, with the depth walked.
+	chains map[string]chainEntry
+}
+
+type chainEntry struct {
+	depth int
+	c     *chain
+}
+
+// remember adds p to the operation's cache and primes the person loader.
+func (l *loaders) remember(p *ent.Person) {
+	l.cache.mu.Lock()
+	l.cache.byID[p.ID] = p
+	l.cache.mu.Unlock()
+	l.person.Prime(p.ID, p)
+}
+
+func (l *loaders) cached(id string) (*ent.Person, bool) {
+	l.cache.mu.Lock()
+	defer l.cache.mu.Unlock()
+	p, ok := l.cache.byID[id]
+	return p, ok
+}
+
+// primePeople loads the people of ids that are not cached yet, in one query.
+// Ids naming nobody are remembered as nil.
+func (l *loaders) primePeople(ctx context.Context, ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := l.cached(id); !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, errs := l.fetchPeople(ctx, missing)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	l.cache.mu.Lock()
+	for i, id := range missing {
+		l.cache.byID[id] = rows[i]
+	}
+	l.cache.mu.Unlock()
+	for i, id := range missing {
+		l.person.Prime(id, rows[i])
+	}
+	return nil
+}
+
+// chainWalk is one chain being walked.
+type chainWalk struct {
+	at   *ent.Person
+	seen map[string]bool
+	c    *chain
+}
+
+// step moves w one manager up, using the cache; it reports whether the walk
+// can go on.
+func (w *chainWalk) step(l *loaders) bool {
+	m, _ := l.cached(*w.at.ManagerID)
+	switch {
+	case m == nil:
+		w.c.ended, w.c.unknown = true, true
+		return false
+	case w.seen[m.ID]:
+		w.c.loop = true
+		return false
+	}
+	w.seen[m.ID] = true
+	w.c.managers = append(w.c.managers, m)
+	w.at = m
+	if m.ManagerID == nil {
+		w.c.ended = true
+		return false
+	}
+	return true
+}
+
+// chains walks the management chains of people up to depth levels, one
+// query per level for all of them together, and keeps them for the
+// managementChain resolvers.
+func (l *loaders) chains(ctx context.Context, people []*ent.Person, depth int) (
+	map[string]*chain, error,
+) {
+	out := make(map[string]*chain, len(people))
+	var open []*chainWalk
+	for _, p := range people {
+		if c, ok := l.knownChain(p.ID, depth); ok {
+			out[p.ID] = c
+			continue
+		}
+		w := &chainWalk{at: p, seen: map[string]bool{p.ID: true}, c: &chain{}}
+		out[p.ID] = w.c
+		if p.ManagerID == nil {
+			w.c.ended = true
+			continue
+		}
+		open = append(open, w)
+	}
+	for level := 0; level < depth && len(open) > 0; level++ {
+		ids := make([]string, len(open))
+		for i, w := range open {
+			ids[i] = *w.at.ManagerID
+		}
+		if err := l.primePeople(ctx, ids); err != nil {
+			return nil, err
+		}
+		next := open[:0]
+		for _, w := range open {
+			if w.step(l) {
+				next = append(next, w)
+			}
+		}
+		open = next
+	}
+	l.cache.mu.Lock()
+	defer l.cache.mu.Unlock()
+	for id, c := range out {
+		if e, ok := l.cache.chains[id]; !ok || e.depth < depth {
+			l.cache.chains[id] = chainEntry{depth: depth, c: c}
+		}
+	}
+	return out, nil
+}
+
+// knownChain returns a chain walked before that covers depth levels,
+// truncated to them.
+func (l *loaders) knownChain(id string, depth int) (*chain, bool) {
+	l.cache.mu.Lock()
+	e, ok := l.cache.chains[id]
+	l.cache.mu.Unlock()
+	complete := ok && (e.c.ended || e.c.loop)
+	if !ok || (e.depth < depth && !complete) {
+		return nil, false
+	}
+	if len(e.c.managers) <= depth {
+		return e.c, true
+	}
+	return &chain{managers: e.c.managers[:depth]}, true
+}

@@ -1,0 +1,135 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	coderws "github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/internal/auth"
+)
+
+// Options configures NewHandler. Only Client is required.
+type Options struct {
+	// Client reads the directory.
+	Client *ent.Client
+	// Operator runs sync operations; without one, they fail with
+	// BAD_USER_INPUT and humaansSync reports only the stored runs.
+	Operator Operator
+	// Auth authenticates callers; nil turns authentication off.
+	Auth *auth.Authenticator
+	// Logger receives internal errors and panics, once each.
+	Logger *slog.Logger
+	// Limits caps depth, complexity and page sizes; zero fields take the
+	// defaults.
+	Limits Limits
+	// OriginPatterns are the browser origins allowed to open websockets
+	// (coder/websocket patterns, such as "app.example.com"). Requests without
+	// an Origin header, such as a router's, are always allowed.
+	OriginPatterns []string
+	// PingInterval is the websocket keep-alive interval of both protocols;
+	// 10 s when zero.
+	PingInterval time.Duration
+}
+
+// NewHandler returns the GraphQL endpoint: POST, GET, SSE and websockets
+// (graphql-transport-ws and the legacy graphql-ws) on one path, with a
+// query cache, automatic persisted queries, depth and complexity limits,
+// authentication and per-operation data loaders. Mount it at /graphql;
+// GraphiQL is GraphiQLHandler.
+func NewHandler(opts Options) http.Handler {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	limits := opts.Limits.withDefaults()
+	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log}
+	cfg := Config{Resolvers: r}
+	setComplexity(&cfg.Complexity, limits)
+	srv := handler.New(NewExecutableSchema(cfg))
+
+	ping := opts.PingInterval
+	if ping <= 0 {
+		ping = 10 * time.Second
+	}
+	authn := opts.Auth
+	if authn == nil {
+		authn = auth.NewNone()
+	}
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: ping})
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{
+			AcceptOptions: coderws.AcceptOptions{OriginPatterns: opts.OriginPatterns},
+		},
+		KeepAlivePingInterval: ping,
+		PingPongInterval:      ping,
+		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context,
+			*transport.InitPayload, error,
+		) {
+			ctx, err := authn.InitPayload(ctx, p.Authorization())
+			return ctx, nil, err
+		},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](DefaultQueryCacheSize))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](DefaultAPQCacheSize)})
+	srv.Use(depthLimit{max: limits.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.SetErrorPresenter(errorPresenter(log))
+	srv.SetRecoverFunc(recoverFunc(log))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait)))
+	})
+	srv.AroundRootFields(checkScopes)
+	return authn.Middleware(srv)
+}
+
+// GraphiQLHandler serves GraphiQL for the endpoint at path endpoint.
+func GraphiQLHandler(endpoint string) http.Handler {
+	return playground.Handler("peoplegraph", endpoint)
+}
+
+// checkScopes enforces the scope each root field needs: _service and
+// introspection are open (a router composes from _service), humaansSync,
+// syncRuns and every mutation need operate, everything else directory:read.
+func checkScopes(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	fc := graphql.GetRootFieldContext(ctx)
+	if fc == nil {
+		return next(ctx)
+	}
+	scope, open := rootScope(fc.Object, fc.Field.Name)
+	if open {
+		return next(ctx)
+	}
+	if err := auth.Require(ctx, scope); err != nil {
+		graphql.AddError(ctx, err)
+		return graphql.Null
+	}
+	return next(ctx)
+}
+
+func rootScope(object, field string) (auth.Scope, bool) {
+	switch {
+	case field == "_service" || field == "__typename" || field == "__schema" ||
+		field == "__type":
+		return "", true
+	case object == "Mutation", field == "humaansSync", field == "syncRuns":
+		return auth.ScopeOperate, false
+	}
+	return auth.ScopeDirectoryRead, false
+}

@@ -1,0 +1,195 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/customfielddefinition"
+	"github.com/peoplegraph/peoplegraph/ent/customfieldvalue"
+	"github.com/peoplegraph/peoplegraph/ent/legalentity"
+	"github.com/peoplegraph/peoplegraph/ent/location"
+	"github.com/peoplegraph/peoplegraph/ent/person"
+)
+
+// loaders batches and caches the lookups of one operation. Resolvers that
+// produce several people prime them (see prefetch), so that common query
+// shapes never wait for a batch window; the window only gathers the lookups
+// nobody primed, such as the locations of the managers of a page.
+type loaders struct {
+	client        *ent.Client
+	person        *dataloadgen.Loader[string, *ent.Person]
+	directReports *dataloadgen.Loader[string, []*ent.Person]
+	location      *dataloadgen.Loader[string, *ent.Location]
+	legalEntity   *dataloadgen.Loader[string, *ent.LegalEntity]
+	customValues  *dataloadgen.Loader[string, []*ent.CustomFieldValue]
+
+	cache peopleCache
+
+	defsOnce sync.Once
+	defs     map[string]*ent.CustomFieldDefinition
+	defsErr  error
+}
+
+type loadersKey struct{}
+
+func newLoaders(client *ent.Client, wait time.Duration) *loaders {
+	l := &loaders{client: client, cache: peopleCache{
+		byID:   make(map[string]*ent.Person),
+		chains: make(map[string]chainEntry),
+	}}
+	opt := dataloadgen.WithWait(wait)
+	l.person = dataloadgen.NewLoader(l.fetchPeople, opt)
+	l.directReports = dataloadgen.NewLoader(l.fetchDirectReports, opt)
+	l.location = dataloadgen.NewLoader(l.fetchLocations, opt)
+	l.legalEntity = dataloadgen.NewLoader(l.fetchLegalEntities, opt)
+	l.customValues = dataloadgen.NewLoader(l.fetchCustomValues, opt)
+	return l
+}
+
+func withLoaders(ctx context.Context, l *loaders) context.Context {
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+// loadersFrom returns the operation's loaders. Every operation gets them in
+// NewHandler; the fallback keeps a resolver called outside one correct.
+func (r *Resolver) loaders(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.client, r.limits.LoaderWait)
+}
+
+// each returns one result per key, in key order, from rows keyed by id.
+func each[V any](keys []string, byID map[string]V) ([]V, []error) {
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = byID[k]
+	}
+	return out, nil
+}
+
+func failAll[V any](keys []string, err error) ([]V, []error) {
+	errs := make([]error, len(keys))
+	for i := range errs {
+		errs[i] = err
+	}
+	return make([]V, len(keys)), errs
+}
+
+func (l *loaders) fetchPeople(ctx context.Context, ids []string) ([]*ent.Person, []error) {
+	rows, err := l.client.Person.Query().Where(person.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return failAll[*ent.Person](ids, fmt.Errorf("load people: %w", err))
+	}
+	byID := make(map[string]*ent.Person, len(rows))
+	for _, p := range rows {
+		byID[p.ID] = p
+	}
+	return each(ids, byID)
+}
+
+func (l *loaders) fetchDirectReports(ctx context.Context, ids []string) ([][]*ent.Person, []error) {
+	rows, err := l.client.Person.Query().
+		Where(person.ManagerIDIn(ids...), person.DepartedAtIsNil()).
+		Order(ent.Asc(person.FieldLastName, person.FieldFirstName, person.FieldID)).
+		All(ctx)
+	if err != nil {
+		return failAll[[]*ent.Person](ids, fmt.Errorf("load direct reports: %w", err))
+	}
+	byManager := make(map[string][]*ent.Person, len(ids))
+	for _, p := range rows {
+		byManager[*p.ManagerID] = append(byManager[*p.ManagerID], p)
+	}
+	out := make([][]*ent.Person, len(ids))
+	for i, id := range ids {
+		out[i] = byManager[id]
+		if out[i] == nil {
+			out[i] = []*ent.Person{}
+		}
+	}
+	return out, nil
+}
+
+func (l *loaders) fetchLocations(ctx context.Context, ids []string) ([]*ent.Location, []error) {
+	rows, err := l.client.Location.Query().Where(location.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return failAll[*ent.Location](ids, fmt.Errorf("load locations: %w", err))
+	}
+	byID := make(map[string]*ent.Location, len(rows))
+	for _, x := range rows {
+		byID[x.ID] = x
+	}
+	return each(ids, byID)
+}
+
+func (l *loaders) fetchLegalEntities(ctx context.Context, ids []string) ([]*ent.LegalEntity, []error) {
+	rows, err := l.client.LegalEntity.Query().Where(legalentity.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return failAll[*ent.LegalEntity](ids, fmt.Errorf("load legal entities: %w", err))
+	}
+	byID := make(map[string]*ent.LegalEntity, len(rows))
+	for _, x := range rows {
+		byID[x.ID] = x
+	}
+	return each(ids, byID)
+}
+
+// fetchCustomValues loads the values of selected fields, ordered by the
+// field's name.
+func (l *loaders) fetchCustomValues(ctx context.Context, ids []string) ([][]*ent.CustomFieldValue,
+	[]error,
+) {
+	defs, err := l.definitions(ctx)
+	if err != nil {
+		return failAll[[]*ent.CustomFieldValue](ids, err)
+	}
+	rows, err := l.client.CustomFieldValue.Query().
+		Where(customfieldvalue.PersonIDIn(ids...)).All(ctx)
+	if err != nil {
+		return failAll[[]*ent.CustomFieldValue](ids, fmt.Errorf("load custom values: %w", err))
+	}
+	byPerson := make(map[string][]*ent.CustomFieldValue, len(ids))
+	for _, v := range rows {
+		if d := defs[v.DefinitionID]; d != nil && d.Selected {
+			byPerson[v.PersonID] = append(byPerson[v.PersonID], v)
+		}
+	}
+	out := make([][]*ent.CustomFieldValue, len(ids))
+	for i, id := range ids {
+		vs := byPerson[id]
+		sort.Slice(vs, func(a, b int) bool {
+			return strings.ToLower(defs[vs[a].DefinitionID].Name) <
+				strings.ToLower(defs[vs[b].DefinitionID].Name)
+		})
+		if vs == nil {
+			vs = []*ent.CustomFieldValue{}
+		}
+		out[i] = vs
+	}
+	return out, nil
+}
+
+// definitions returns the custom field catalogue by id, read once per
+// operation: it is small and every custom value needs it.
+func (l *loaders) definitions(ctx context.Context) (map[string]*ent.CustomFieldDefinition, error) {
+	l.defsOnce.Do(func() {
+		rows, err := l.client.CustomFieldDefinition.Query().
+			Order(ent.Asc(customfielddefinition.FieldName)).All(ctx)
+		if err != nil {
+			l.defsErr = fmt.Errorf("load custom field definitions: %w", err)
+			return
+		}
+		l.defs = make(map[string]*ent.CustomFieldDefinition, len(rows))
+		for _, d := range rows {
+			l.defs[d.ID] = d
+		}
+	})
+	return l.defs, l.defsErr
+}

@@ -1,0 +1,22 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+)
+
+// personByEmail finds the current person with this work email or alias;
+// nil when nobody has it, BAD_USER_INPUT when it is not an address.
+func (r *Resolver) personByEmail(ctx context.Context, email string) (*ent.Person, error) {
+	norm, ok := normalizeEmail(email)
+	if !ok {
+		return nil, badInput(fmt.Sprintf("%q is not an email address", email))
+	}
+	found, err := byEmails(ctx, r.client, []string{norm})
+	if err != nil {
+		return nil, err
+	}
+	return found[norm], nil
+}

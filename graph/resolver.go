@@ -1,0 +1,36 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+)
+
+// Operator runs the sync operations the graph exposes. internal/operator
+// has the production implementation.
+type Operator interface {
+	// SyncNow starts a sync, or joins the one under way (joined is then
+	// true), and returns its run.
+	SyncNow(ctx context.Context) (run *ent.SyncRun, joined bool, err error)
+	// Approve applies a held run.
+	Approve(ctx context.Context, runID int) (*ent.SyncRun, error)
+	// Discard discards a held run.
+	Discard(ctx context.Context, runID int) (*ent.SyncRun, error)
+	// SelectCustomFields makes exactly these custom fields sync.
+	SelectCustomFields(ctx context.Context, names []string) error
+	// CurrentRun returns the run under way, or nil.
+	CurrentRun(ctx context.Context) (*ent.SyncRun, error)
+	// NextSync returns when the next scheduled sync starts, false when
+	// this process schedules none.
+	NextSync() (time.Time, bool)
+}
+
+// Resolver is the root resolver. NewHandler builds it from a Config.
+type Resolver struct {
+	client   *ent.Client
+	operator Operator
+	limits   Limits
+	log      *slog.Logger
+}
