@@ -57,8 +57,8 @@ func WithBatchSize(n int) Option {
 	}
 }
 
-// WithCustomFields names custom fields (by name, case-insensitive, or id)
-// that are selected when they first appear in the catalogue, so that their
+// WithCustomFields names custom fields (by name, case-insensitive, or id;
+// "*" names them all) that are selected when they first appear in the catalogue, so that their
 // values sync from that very run. Later selection changes are the
 // operator's: this never re-selects a field that was deselected.
 func WithCustomFields(names []string) Option {

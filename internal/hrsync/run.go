@@ -89,7 +89,7 @@ func (e *Engine) preselect(snap *humaans.Snapshot, st *state) map[string]bool {
 			continue
 		}
 		for _, n := range e.initialFields {
-			if n == f.ID || strings.EqualFold(strings.TrimSpace(n), f.Name) {
+			if n == "*" || n == f.ID || strings.EqualFold(strings.TrimSpace(n), f.Name) {
 				out[f.ID] = true
 				st.selected[f.ID] = true
 			}

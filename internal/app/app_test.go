@@ -1,0 +1,118 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// startDemoApp runs the whole service in demo mode on a loopback port with a
+// database in a temporary directory, and stops it in Cleanup.
+func startDemoApp(t *testing.T, env map[string]string) (base string, logs *lockedWriter) {
+	t.Helper()
+	vars := map[string]string{
+		"PEOPLEGRAPH_ADDR":        "127.0.0.1:0",
+		"PEOPLEGRAPH_DEMO_PEOPLE": "60",
+		"DATABASE_URL":            "file:" + filepath.Join(t.TempDir(), "pg.db"),
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := ParseConfig([]string{"-demo"}, envFrom(vars), io.Discard)
+	require.NoError(t, err)
+	logs = &lockedWriter{w: &bytes.Buffer{}}
+	logger := NewLogger(logs, slog.LevelDebug, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := New(ctx, cfg, logger)
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("the app did not shut down within 30s")
+		}
+	})
+	return "http://" + a.Addr().String(), logs
+}
+
+func graphql(t *testing.T, base, query string) map[string]any {
+	t.Helper()
+	body, err := json.Marshal(map[string]string{"query": query})
+	require.NoError(t, err)
+	res, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	require.Nil(t, out["errors"], "errors: %v", out["errors"])
+	return out["data"].(map[string]any)
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res.StatusCode, string(b)
+}
+
+func TestDemoServesTheSyncedCompany(t *testing.T) {
+	base, logs := startDemoApp(t, nil)
+
+	code, body := get(t, base+"/healthz")
+	require.Equal(t, http.StatusOK, code, body)
+	code, body = get(t, base+"/readyz")
+	require.Equal(t, http.StatusOK, code, body)
+
+	// The start-up sync fills the directory.
+	require.Eventually(t, func() bool {
+		data := graphql(t, base, `{ people(first: 1) { totalCount } }`)
+		return data["people"].(map[string]any)["totalCount"].(float64) > 0
+	}, 30*time.Second, 100*time.Millisecond)
+
+	code, body = get(t, base+"/metrics")
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `peoplegraph_sync_runs_total{outcome="SUCCEEDED",trigger="STARTUP"} 1`)
+
+	code, body = get(t, base+"/")
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, strings.ToLower(body), "graphiql")
+
+	// The webhook endpoint is off without a secret.
+	code, _ = get(t, base+"/webhooks/humaans")
+	require.Equal(t, http.StatusNotFound, code)
+
+	require.Contains(t, logs.String(), "peoplegraph is serving")
+}
+
+func TestMainReportsEveryConfigurationProblem(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"-sync-interval", "soon"}, &stdout, &stderr,
+		envFrom(map[string]string{"PEOPLEGRAPH_TIMEZONE": "Nowhere/Land"}), "test")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr.String(), "PEOPLEGRAPH_SYNC_INTERVAL")
+	require.Contains(t, stderr.String(), "PEOPLEGRAPH_TIMEZONE")
+	require.Contains(t, stderr.String(), "HUMAANS_API_KEY")
+}
+
+func TestMainHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"-help"}, &stdout, &stderr, envFrom(nil), "test")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, stderr.String(), "PEOPLEGRAPH_ADDR")
+}

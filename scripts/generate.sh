@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Regenerates every generated file: ent (with the entgql extension, which also
+# writes graph/ent.graphql) first, then gqlgen, which reads that schema.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+go generate ./ent
+go run github.com/99designs/gqlgen generate
