@@ -161,18 +161,17 @@ func (o ordering) beyond(c *cursor, reverse bool) (func(*sql.Selector), error) {
 	}
 	return func(s *sql.Selector) {
 		s.Where(sql.P(func(b *sql.Builder) {
-			b.WriteString("(")
+			// k1 > v1 OR (k1 = v1 AND (k2 > v2 OR (k2 = v2 AND id > vid)))
 			for i, k := range o.keys {
-				b.WriteString("COALESCE(").Ident(k.column).WriteString(", '')").
+				b.WriteString("(COALESCE(").Ident(k.column).WriteString(", '')").
 					WriteOp(op).Arg(c.Values[i]).WriteString(" OR (COALESCE(").
 					Ident(k.column).WriteString(", '')").WriteOp(sql.OpEQ).Arg(c.Values[i]).
 					WriteString(" AND ")
 			}
 			b.Ident(person.FieldID).WriteOp(op).Arg(c.ID)
 			for range o.keys {
-				b.WriteString(")")
+				b.WriteString("))")
 			}
-			b.WriteString(")")
 		}))
 	}, nil
 }
