@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // lifecycle triggers need every IANA zone, even in a bare image
 
 	"github.com/peoplegraph/peoplegraph/internal/app"
 )
