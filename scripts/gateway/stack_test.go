@@ -111,7 +111,7 @@ func startPeoplegraph(t *testing.T) string {
 		"PEOPLEGRAPH_ADDR=" + addr,
 		"DATABASE_URL=file:" + filepath.Join(dir, "peoplegraph.db"),
 		"PEOPLEGRAPH_AUTH=none",
-	}, bin, "-demo=true")
+	}, bin, "-demo")
 	base := "http://" + addr
 	ctx, cancel = context.WithTimeout(t.Context(), startupTimeout)
 	defer cancel()
