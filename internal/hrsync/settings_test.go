@@ -8,8 +8,8 @@ import (
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/person"
-	"github.com/peoplegraph/peoplegraph/internal/humaans"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
+	"github.com/peoplegraph/peoplegraph/internal/humaans"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
