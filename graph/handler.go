@@ -19,6 +19,10 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/auth"
 )
 
+// wsCloseForbidden closes a websocket whose connection_init failed to
+// authenticate.
+const wsCloseForbidden = 4403
+
 // Options configures NewHandler. Only Client is required.
 type Options struct {
 	// Client reads the directory.
@@ -77,8 +81,13 @@ func NewHandler(opts Options) http.Handler {
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context,
 			*transport.InitPayload, error,
 		) {
-			ctx, err := authn.InitPayload(ctx, p.Authorization())
-			return ctx, nil, err
+			authed, err := authn.InitPayload(ctx, p.Authorization())
+			if err != nil {
+				// 4403 is graphql-transport-ws' close code for a refused init.
+				ctx = transport.AppendCloseReason(ctx, "invalid bearer token")
+				return transport.WithWebsocketCloseCode(ctx, wsCloseForbidden), nil, err
+			}
+			return authed, nil, nil
 		},
 	})
 	srv.AddTransport(transport.Options{})
@@ -112,7 +121,11 @@ func checkScopes(ctx context.Context, next graphql.RootResolver) graphql.Marshal
 	if fc == nil {
 		return next(ctx)
 	}
-	scope, open := rootScope(fc.Object, fc.Field.Name)
+	mutation := false
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil {
+		mutation = oc.Operation.Operation == ast.Mutation
+	}
+	scope, open := rootScope(mutation, fc.Field.Name)
 	if open {
 		return next(ctx)
 	}
@@ -123,12 +136,17 @@ func checkScopes(ctx context.Context, next graphql.RootResolver) graphql.Marshal
 	return next(ctx)
 }
 
-func rootScope(object, field string) (auth.Scope, bool) {
+// rootScope returns the scope a root field needs, or true when it is open.
+// (gqlgen's RootFieldContext.Object holds the field name, so the operation
+// type says whether the field is a mutation.)
+func rootScope(mutation bool, field string) (auth.Scope, bool) {
 	switch {
+	case mutation:
+		return auth.ScopeOperate, false
 	case field == "_service" || field == "__typename" || field == "__schema" ||
 		field == "__type":
 		return "", true
-	case object == "Mutation", field == "humaansSync", field == "syncRuns":
+	case field == "humaansSync", field == "syncRuns":
 		return auth.ScopeOperate, false
 	}
 	return auth.ScopeDirectoryRead, false
