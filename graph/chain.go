@@ -2,9 +2,14 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/ent/predicate"
 )
 
 // chain is the management chain above one person, nearest manager first.
@@ -104,9 +109,9 @@ func (w *chainWalk) step(l *loaders) bool {
 	return true
 }
 
-// chains walks the management chains of people up to depth levels, one
-// query per level for all of them together, and keeps them for the
-// managementChain resolvers.
+// chains walks the management chains of people up to depth levels, with one
+// query for all of them together, and keeps them for the managementChain
+// resolvers.
 func (l *loaders) chains(ctx context.Context, people []*ent.Person, depth int) (
 	map[string]*chain, error,
 ) {
@@ -125,14 +130,16 @@ func (l *loaders) chains(ctx context.Context, people []*ent.Person, depth int) (
 		}
 		open = append(open, w)
 	}
-	for level := 0; level < depth && len(open) > 0; level++ {
-		ids := make([]string, len(open))
+	if len(open) > 0 {
+		roots := make([]string, len(open))
 		for i, w := range open {
-			ids[i] = *w.at.ManagerID
+			roots[i] = w.at.ID
 		}
-		if err := l.primePeople(ctx, ids); err != nil {
+		if err := l.loadChains(ctx, roots, depth); err != nil {
 			return nil, err
 		}
+	}
+	for level := 0; level < depth && len(open) > 0; level++ {
 		next := open[:0]
 		for _, w := range open {
 			if w.step(l) {
@@ -149,6 +156,50 @@ func (l *loaders) chains(ctx context.Context, people []*ent.Person, depth int) (
 		}
 	}
 	return out, nil
+}
+
+// loadChains loads, in one recursive query, every person up to depth levels
+// above roots, and remembers them; a manager id naming nobody is then
+// known to be missing.
+func (l *loaders) loadChains(ctx context.Context, roots []string, depth int) error {
+	rows, err := l.client.Person.Query().Where(managersAbove(roots, depth)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("load management chains: %w", err)
+	}
+	l.cache.mu.Lock()
+	for _, p := range rows {
+		l.cache.byID[p.ID] = p
+	}
+	l.cache.mu.Unlock()
+	for _, p := range rows {
+		l.person.Prime(p.ID, p)
+	}
+	return nil
+}
+
+// managersAbove selects the managers up to depth levels above roots. The
+// depth bounds the recursion, so a reporting loop ends it too.
+func managersAbove(roots []string, depth int) predicate.Person {
+	return func(s *sql.Selector) {
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.Ident(person.FieldID).WriteString(" IN (WITH RECURSIVE up(id, depth) AS (SELECT ").
+				Ident(person.FieldManagerID).WriteString(", 1 FROM ").Ident(person.Table).
+				WriteString(" WHERE ").Ident(person.FieldID).WriteString(" IN (")
+			for i, r := range roots {
+				if i > 0 {
+					b.Comma()
+				}
+				b.Arg(r)
+			}
+			b.WriteString(") AND ").Ident(person.FieldManagerID).WriteString(" IS NOT NULL").
+				WriteString(" UNION SELECT p.").Ident(person.FieldManagerID).
+				WriteString(", up.depth + 1 FROM ").Ident(person.Table).
+				WriteString(" p JOIN up ON p.").Ident(person.FieldID).
+				WriteString(" = up.id WHERE up.depth < ").Arg(depth).
+				WriteString(" AND p.").Ident(person.FieldManagerID).
+				WriteString(" IS NOT NULL) SELECT id FROM up)")
+		}))
+	}
 }
 
 // knownChain returns a chain walked before that covers depth levels,

@@ -71,7 +71,7 @@ type envOptions struct {
 	noSync bool
 }
 
-func newEnv(t *testing.T, db *store.DB, o envOptions) *env {
+func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
 	t.Helper()
 	if o.people == 0 {
 		o.people = 60
@@ -115,7 +115,7 @@ func newEnv(t *testing.T, db *store.DB, o envOptions) *env {
 
 // initialSync syncs, selects every custom field and syncs again, so that
 // custom values are present.
-func (e *env) initialSync(t *testing.T) {
+func (e *env) initialSync(t testing.TB) {
 	t.Helper()
 	e.sync(t)
 	defs, err := e.db.Client.CustomFieldDefinition.Query().All(context.Background())
@@ -130,7 +130,7 @@ func (e *env) initialSync(t *testing.T) {
 }
 
 // sync runs one sync and requires it to succeed.
-func (e *env) sync(t *testing.T) *ent.SyncRun {
+func (e *env) sync(t testing.TB) *ent.SyncRun {
 	t.Helper()
 	run, err := e.engine.Run(context.Background(), syncrun.TriggerMANUAL)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect/sql"
@@ -32,38 +33,51 @@ func normalizeEmail(s string) (string, bool) {
 }
 
 // byEmails returns the current people having these (normalized) emails as
-// work email or alias, keyed by the email that matched, with two queries:
-// the aliases, then the people. A work email wins over another person's
-// alias.
+// work email or alias, keyed by the email that matched. One query finds the
+// people; a second one, needed only when more than one email was asked for
+// and some did not match a work email, tells which alias belongs to whom.
+// A work email wins over another person's alias.
 func byEmails(ctx context.Context, c *ent.Client, emails []string) (map[string]*ent.Person, error) {
 	out := make(map[string]*ent.Person, len(emails))
 	if len(emails) == 0 {
 		return out, nil
 	}
-	aliases, err := c.EmailAlias.Query().Where(emailalias.EmailIn(emails...)).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("find email aliases: %w", err)
-	}
-	owners := make([]string, len(aliases))
-	for i, a := range aliases {
-		owners[i] = a.PersonID
-	}
 	rows, err := c.Person.Query().
-		Where(person.DepartedAtIsNil(), person.Or(person.WorkEmailIn(emails...), person.IDIn(owners...))).
-		All(ctx)
+		Where(person.DepartedAtIsNil(), person.Or(
+			person.WorkEmailIn(emails...),
+			person.HasEmailAliasesWith(emailalias.EmailIn(emails...)),
+		)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("find people by email: %w", err)
 	}
-	byID := make(map[string]*ent.Person, len(rows))
 	for _, p := range rows {
-		byID[p.ID] = p
-		if p.WorkEmail != nil {
+		if p.WorkEmail != nil && slices.Contains(emails, *p.WorkEmail) {
 			out[*p.WorkEmail] = p
 		}
 	}
+	var rest []string
+	for _, e := range emails {
+		if out[e] == nil && !slices.Contains(rest, e) {
+			rest = append(rest, e)
+		}
+	}
+	switch {
+	case len(rest) == 0 || len(rows) == 0:
+		return out, nil
+	case len(rows) == 1 && len(rest) == 1 && len(out) == 0:
+		// One email asked for, matched through an alias.
+		out[rest[0]] = rows[0]
+		return out, nil
+	}
+	aliases, err := c.EmailAlias.Query().Where(emailalias.EmailIn(rest...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find email aliases: %w", err)
+	}
 	for _, a := range aliases {
-		if _, taken := out[a.Email]; !taken && byID[a.PersonID] != nil {
-			out[a.Email] = byID[a.PersonID]
+		for _, p := range rows {
+			if p.ID == a.PersonID {
+				out[a.Email] = p
+			}
 		}
 	}
 	return out, nil
