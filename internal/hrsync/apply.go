@@ -3,6 +3,7 @@ package hrsync
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -18,11 +19,13 @@ import (
 
 // applier writes one plan inside one transaction.
 type applier struct {
-	tx    *ent.Tx
-	plan  *plan
-	runID int
-	now   time.Time
-	batch int
+	tx      *ent.Tx
+	plan    *plan
+	runID   int
+	now     time.Time
+	batch   int
+	dialect string
+	logger  *slog.Logger
 }
 
 // chunks calls fn on consecutive slices of xs of at most n elements.
@@ -46,16 +49,17 @@ func (a *applier) apply(ctx context.Context) error {
 		{"departures", a.markDepartures},
 		{"released emails", a.releaseEmails},
 		{"people", a.people},
-		{"managers", a.managers},
 		{"digests", a.digests},
 		{"custom values", a.customValues},
 		{"email aliases", a.aliases},
 		{"events", a.events},
 	}
 	for _, s := range steps {
+		start := time.Now()
 		if err := s.fn(ctx); err != nil {
 			return fmt.Errorf("write %s: %w", s.name, err)
 		}
+		a.logger.Debug("sync step written", "step", s.name, "duration", time.Since(start))
 	}
 	return nil
 }
@@ -134,88 +138,12 @@ func (a *applier) releaseEmails(ctx context.Context) error {
 	})
 }
 
-// people upserts every written person without their manager: a new
-// manager may be inserted in the same batch, after the report.
+// people upserts every written person. Writes come managers first, and
+// foreign keys are checked at the end of each statement on both databases,
+// so a manager is always in the same or an earlier batch than their reports.
 func (a *applier) people(ctx context.Context) error {
 	return chunks(a.plan.writes, a.batch, func(ws []*personWrite) error {
-		b := make([]*ent.PersonCreate, len(ws))
-		for i, w := range ws {
-			b[i] = a.personCreate(w)
-		}
-		return a.tx.Person.CreateBulk(b...).OnConflictColumns(person.FieldID).
-			Update(func(u *ent.PersonUpsert) {
-				u.UpdateEmployeeID()
-				u.UpdateFirstName()
-				u.UpdateLastName()
-				u.UpdatePreferredName()
-				u.UpdateWorkEmail()
-				u.UpdateJobTitle()
-				u.UpdateDepartment()
-				u.UpdateTeams()
-				u.UpdateEmploymentType()
-				u.UpdateStatus()
-				u.UpdateStartDate()
-				u.UpdateEndDate()
-				u.UpdateProbationEndDate()
-				u.UpdateDateOfBirth()
-				u.UpdateBirthdayHidden()
-				u.UpdateTimezone()
-				u.UpdateLocationID()
-				u.UpdateLegalEntityID()
-				u.UpdateDepartedAt()
-				u.UpdateUpdatedAt()
-				u.UpdateSyncHash()
-			}).Exec(ctx)
-	})
-}
-
-func (a *applier) personCreate(w *personWrite) *ent.PersonCreate {
-	r := w.rec
-	return a.tx.Person.Create().
-		SetID(r.ID).
-		SetNillableEmployeeID(optional(r.EmployeeID)).
-		SetFirstName(r.FirstName).
-		SetLastName(r.LastName).
-		SetNillablePreferredName(optional(r.PreferredName)).
-		SetNillableWorkEmail(optional(r.WorkEmail)).
-		SetNillableJobTitle(optional(r.JobTitle)).
-		SetNillableDepartment(optional(r.Department)).
-		SetTeams(r.Teams).
-		SetNillableEmploymentType(optional(r.EmploymentType)).
-		SetStatus(r.Status).
-		SetNillableStartDate(optionalDate(r.StartDate)).
-		SetNillableEndDate(optionalDate(r.EndDate)).
-		SetNillableProbationEndDate(optionalDate(r.ProbationEnd)).
-		SetNillableDateOfBirth(optionalDate(r.DateOfBirth)).
-		SetBirthdayHidden(r.BirthdayHidden).
-		SetNillableTimezone(optional(r.Timezone)).
-		SetNillableLocationID(optional(r.LocationID)).
-		SetNillableLegalEntityID(optional(r.LegalEntityID)).
-		SetNillableDepartedAt(w.departedAt).
-		SetCreatedAt(a.now).
-		SetUpdatedAt(a.now).
-		SetSyncHash(w.hash)
-}
-
-// managers sets the manager of new people and of people whose manager
-// changed, now that every row exists.
-func (a *applier) managers(ctx context.Context) error {
-	var ws []*personWrite
-	for _, w := range a.plan.writes {
-		if (w.old == nil && w.rec.ManagerID != "") || w.managerChanged {
-			ws = append(ws, w)
-		}
-	}
-	return chunks(ws, a.batch, func(ws []*personWrite) error {
-		b := make([]*ent.PersonCreate, len(ws))
-		for i, w := range ws {
-			// The row exists, so only the conflict update runs; the other
-			// values only satisfy NOT NULL checks on the proposed row.
-			b[i] = a.tx.Person.Create().SetID(w.rec.ID).SetStatus(w.rec.Status).
-				SetNillableManagerID(optional(w.rec.ManagerID))
-		}
-		return a.tx.Person.CreateBulk(b...).OnConflictColumns(person.FieldID).
-			Update(func(u *ent.PersonUpsert) { u.UpdateManagerID() }).Exec(ctx)
+		return a.upsertPeople(ctx, ws)
 	})
 }
 
@@ -297,12 +225,6 @@ func (a *applier) aliases(ctx context.Context) error {
 
 func (a *applier) events(ctx context.Context) error {
 	return chunks(a.plan.events(), a.batch, func(rows []eventRow) error {
-		b := make([]*ent.EventCreate, len(rows))
-		for i, r := range rows {
-			b[i] = a.tx.Event.Create().SetType(r.typ).SetPersonID(r.personID).
-				SetSyncRunID(a.runID).SetOccurredAt(a.now).
-				SetChangedFields(r.fields).SetPayload(r.payload)
-		}
-		return a.tx.Event.CreateBulk(b...).Exec(ctx)
+		return a.insertEvents(ctx, rows)
 	})
 }

@@ -2,6 +2,7 @@ package hrsync
 
 import (
 	"context"
+	"time"
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
@@ -14,7 +15,7 @@ import (
 func (e *Engine) Approve(ctx context.Context, runID int) (*ent.SyncRun, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	start := e.clock.Now()
+	start := time.Now()
 	run, err := e.held(ctx, runID)
 	if err != nil {
 		return nil, err

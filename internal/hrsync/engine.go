@@ -75,7 +75,7 @@ func (e *Engine) now() time.Time {
 func (e *Engine) Run(ctx context.Context, trigger syncrun.Trigger) (*ent.SyncRun, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	start := e.clock.Now()
+	start := time.Now()
 	run, err := e.db.Client.SyncRun.Create().SetTrigger(trigger).SetStartedAt(e.now()).Save(ctx)
 	if err != nil {
 		return nil, fmtErr("record run", err)

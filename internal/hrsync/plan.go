@@ -98,7 +98,39 @@ func diff(st *state, want *desired, snap *humaans.Snapshot, fullReconcile bool, 
 		p.missing(st, want, now)
 	}
 	p.catalogue(st, snap)
+	p.managersFirst()
 	return p
+}
+
+// managersFirst orders the writes so that everyone comes after their
+// manager when both are written: by depth in the written part of the org
+// chart, then by id. The chart has no loops by now; a guard stops the walk
+// should one remain.
+func (p *plan) managersFirst() {
+	byID := make(map[string]*personWrite, len(p.writes))
+	for _, w := range p.writes {
+		byID[w.rec.ID] = w
+	}
+	depth := make(map[string]int, len(p.writes))
+	var walk func(id string, budget int) int
+	walk = func(id string, budget int) int {
+		if d, ok := depth[id]; ok {
+			return d
+		}
+		w, ok := byID[id]
+		if !ok || budget == 0 {
+			return -1
+		}
+		d := walk(w.rec.ManagerID, budget-1) + 1
+		depth[id] = d
+		return d
+	}
+	for _, w := range p.writes {
+		walk(w.rec.ID, len(p.writes))
+	}
+	slices.SortStableFunc(p.writes, func(a, b *personWrite) int {
+		return depth[a.rec.ID] - depth[b.rec.ID]
+	})
 }
 
 func (p *plan) person(r *record, old *storedPerson, now time.Time) {

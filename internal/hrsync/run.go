@@ -40,25 +40,37 @@ func fmtErr(what string, err error) error {
 
 // sync fetches, plans and, unless the brake holds it, applies.
 func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outcome {
-	fetchStart := e.clock.Now()
+	// The stored directory loads while Humaans is read: they are independent.
+	type loaded struct {
+		st  *state
+		err error
+	}
+	stored := make(chan loaded, 1)
+	go func() {
+		st, err := loadState(ctx, e.db.Client)
+		stored <- loaded{st, err}
+	}()
+	fetchStart := time.Now()
 	snap, err := e.src.Snapshot(ctx)
+	load := <-stored
 	if err != nil {
 		return outcome{status: syncrun.StatusFAILED, err: fmt.Errorf("%w: %w", ErrFetch, err)}
 	}
 	e.logger.Info("sync fetched humaans", "run", run.ID, "people", len(snap.People),
 		"job_roles", len(snap.JobRoles), "custom_values", len(snap.CustomValues),
-		"complete", snap.Complete, "duration", e.clock.Since(fetchStart))
-
-	st, err := loadState(ctx, e.db.Client)
-	if err != nil {
-		return outcome{status: syncrun.StatusFAILED, err: fmtErr("read directory", err)}
+		"complete", snap.Complete, "duration", time.Since(fetchStart))
+	if load.err != nil {
+		return outcome{status: syncrun.StatusFAILED, err: fmtErr("read directory", load.err)}
 	}
+	st := load.st
+	planStart := time.Now()
 	newlySelected := e.preselect(snap, st)
 	p := e.plan(snap, st)
 	p.newlySelected = newlySelected
 	added, updated, departed := p.counts()
 	e.logger.Debug("sync planned", "run", run.ID, "added", added, "updated", updated,
-		"departed", departed, "unchanged", p.unchanged, "skipped", p.skipped)
+		"departed", departed, "unchanged", p.unchanged, "skipped", p.skipped,
+		"duration", time.Since(planStart))
 
 	if reason := e.brake(snap, st, p); reason != "" {
 		if ok == nil || departed > ok.maxDepartures {
@@ -70,9 +82,12 @@ func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outco
 	if ok != nil {
 		final = syncrun.StatusAPPROVED
 	}
+	applyStart := time.Now()
 	if err := e.commit(ctx, run.ID, p, final); err != nil {
 		return outcome{status: syncrun.StatusFAILED, plan: p, err: fmtErr("apply", err)}
 	}
+	e.logger.Debug("sync applied", "run", run.ID, "writes", len(p.writes),
+		"duration", time.Since(applyStart))
 	return outcome{status: final, plan: p, applied: true}
 }
 
@@ -134,7 +149,8 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 		return fmt.Errorf("begin: %w", err)
 	}
 	now := e.now()
-	a := &applier{tx: tx, plan: p, runID: runID, now: now, batch: e.batchSize}
+	a := &applier{tx: tx, plan: p, runID: runID, now: now, batch: e.batchSize, logger: e.logger,
+		dialect: e.db.Dialect}
 	if err := a.apply(ctx); err != nil {
 		return rollback(tx, err)
 	}
@@ -196,7 +212,7 @@ func (e *Engine) finish(ctx context.Context, run *ent.SyncRun, res outcome,
 	if err != nil {
 		return nil, errors.Join(res.err, fmtErr("read run", err))
 	}
-	e.summarise(stored, e.clock.Since(start))
+	e.summarise(stored, time.Since(start))
 	return stored, res.err
 }
 

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/ent/syncrun"
+	"github.com/peoplegraph/peoplegraph/internal/hrsync"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
@@ -53,11 +56,15 @@ func TestResyncWithoutUpstreamChangeWritesNothing(t *testing.T) {
 		latest, err := db.Client.Person.Query().Order(ent.Desc(person.FieldUpdatedAt)).First(ctx)
 		require.NoError(t, err)
 
-		counter := countMutations(db.Client)
-		e.clock.Advance(3600e9)
-		second := e.sync(t)
+		counted, writes := countingDB(db)
+		engine := hrsync.New(counted, e.client, hrsync.WithClock(e.clock))
+		e.clock.Advance(time.Hour)
+		second, err := engine.Run(ctx, syncrun.TriggerSCHEDULE)
+		require.NoError(t, err)
+		require.Equal(t, syncrun.StatusSUCCEEDED, second.Status)
 
-		require.Empty(t, counter.except(ent.TypeSyncRun), "only the run row is written")
+		require.Equal(t, map[string]int{"sync_runs": 2}, writes.except(),
+			"only the run row is written: created, then finished")
 		require.Zero(t, second.Added+second.Updated+second.Departed)
 		require.Equal(t, first.Added, second.Unchanged)
 		require.Empty(t, eventsOf(t, db, second))
@@ -67,6 +74,14 @@ func TestResyncWithoutUpstreamChangeWritesNothing(t *testing.T) {
 		after, err := db.Client.Person.Query().Order(ent.Desc(person.FieldUpdatedAt)).First(ctx)
 		require.NoError(t, err)
 		require.True(t, latest.UpdatedAt.Equal(after.UpdatedAt))
+
+		// The counter sees the sync's raw statements too: one change shows up.
+		p := pick(t, db, func(p *ent.Person) bool { return p.Status == person.StatusACTIVE })
+		require.NoError(t, e.sim.UpdatePerson(p.ID, map[string]any{"preferredName": "Zed"}))
+		_, err = engine.Run(ctx, syncrun.TriggerSCHEDULE)
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"persons": 1, "events": 1},
+			writes.except("sync_runs"))
 	})
 }
 

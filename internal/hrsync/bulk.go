@@ -1,0 +1,89 @@
+package hrsync
+
+import (
+	"context"
+	"encoding/json"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/peoplegraph/peoplegraph/ent/event"
+	"github.com/peoplegraph/peoplegraph/ent/person"
+)
+
+// The two large writes of a sync, people and events, are sent as plain
+// multi-row INSERT statements built with ent's SQL builder. Going through
+// ent's bulk builders costs a mutation, a field map and a RETURNING scan
+// per row, which doubled the time of a first sync; these statements write
+// the same columns ent's schema declares and work on both dialects.
+
+// personColumns are the person columns a sync writes, in statement order.
+var personColumns = []string{
+	person.FieldID, person.FieldEmployeeID, person.FieldFirstName, person.FieldLastName,
+	person.FieldPreferredName, person.FieldWorkEmail, person.FieldJobTitle,
+	person.FieldDepartment, person.FieldTeams, person.FieldEmploymentType, person.FieldStatus,
+	person.FieldStartDate, person.FieldEndDate, person.FieldProbationEndDate,
+	person.FieldDateOfBirth, person.FieldBirthdayHidden, person.FieldTimezone,
+	person.FieldManagerID, person.FieldLocationID, person.FieldLegalEntityID,
+	person.FieldDepartedAt, person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldSyncHash,
+}
+
+// upsertPeople inserts or updates one batch of people; on conflict every
+// column but the id and the creation time takes the new value.
+func (a *applier) upsertPeople(ctx context.Context, ws []*personWrite) error {
+	ins := entsql.Dialect(a.dialect).Insert(person.Table).Columns(personColumns...)
+	for _, w := range ws {
+		r := w.rec
+		ins.Values(
+			r.ID, optional(r.EmployeeID), r.FirstName, r.LastName,
+			optional(r.PreferredName), optional(r.WorkEmail), optional(r.JobTitle),
+			optional(r.Department), jsonOrNull(r.Teams), optional(r.EmploymentType),
+			string(r.Status),
+			r.StartDate, r.EndDate, r.ProbationEnd,
+			r.DateOfBirth, r.BirthdayHidden, optional(r.Timezone),
+			optional(r.ManagerID), optional(r.LocationID), optional(r.LegalEntityID),
+			w.departedAt, a.now, a.now, w.hash,
+		)
+	}
+	ins.OnConflict(
+		entsql.ConflictColumns(person.FieldID),
+		entsql.ResolveWith(func(u *entsql.UpdateSet) {
+			for _, c := range personColumns {
+				if c != person.FieldID && c != person.FieldCreatedAt {
+					u.SetExcluded(c)
+				}
+			}
+		}),
+	)
+	return a.exec(ctx, ins)
+}
+
+// insertEvents appends one batch of change events to the log.
+func (a *applier) insertEvents(ctx context.Context, rows []eventRow) error {
+	ins := entsql.Dialect(a.dialect).Insert(event.Table).Columns(
+		event.FieldType, event.FieldPersonID, event.FieldSyncRunID, event.FieldOccurredAt,
+		event.FieldChangedFields, event.FieldPayload, event.FieldOffsetDays,
+	)
+	for _, r := range rows {
+		ins.Values(string(r.typ), r.personID, a.runID, a.now,
+			jsonOrNull(r.fields), string(r.payload), 0)
+	}
+	return a.exec(ctx, ins)
+}
+
+func (a *applier) exec(ctx context.Context, ins *entsql.InsertBuilder) error {
+	query, args, err := ins.QueryErr()
+	if err != nil {
+		return err
+	}
+	_, err = a.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+// jsonOrNull encodes a list as JSON text, or NULL when it is empty.
+func jsonOrNull(list []string) any {
+	if len(list) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(list) // a []string always encodes
+	return string(b)
+}
