@@ -182,7 +182,8 @@ func TestWebsocketConnectionInit(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "connection_ack", ack.Type)
 		payload, err := json.Marshal(map[string]any{
-			"query": `query($id: ID!) { person(id: $id) { id } }`, "variables": map[string]any{"id": p.ID},
+			"query":     `query($id: ID!) { person(id: $id) { id } }`,
+			"variables": map[string]any{"id": p.ID},
 		})
 		require.NoError(t, err)
 		wsWrite(t, c, wsMessage{ID: "1", Type: "subscribe", Payload: payload})

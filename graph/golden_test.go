@@ -61,8 +61,9 @@ func TestServiceSDL(t *testing.T) {
 		require.NoError(t, err)
 	})
 	t.Run("it links one federation version with known imports", func(t *testing.T) {
-		links := regexp.MustCompile(`@link\(\s*url:\s*"https://specs.apollo.dev/federation/v(\d+\.\d+)"`).
-			FindAllStringSubmatch(sdl, -1)
+		link := regexp.MustCompile(
+			`@link\(\s*url:\s*"https://specs.apollo.dev/federation/v(\d+\.\d+)"`)
+		links := link.FindAllStringSubmatch(sdl, -1)
 		require.Len(t, links, 1)
 		require.Equal(t, "2.7", links[0][1])
 		imports := regexp.MustCompile(`import:\s*\[([^\]]*)\]`).FindStringSubmatch(sdl)

@@ -101,7 +101,8 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler,
+	) graphql.ResponseHandler {
 		return next(withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait)))
 	})
 	srv.AroundRootFields(checkScopes)

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -122,9 +121,4 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, dept
 		deepest = max(deepest, d)
 	}
 	return deepest
-}
-
-// pageSizeError is returned for a first or last over the cap.
-func pageSizeError(arg string, n, max int) error {
-	return badInput(fmt.Sprintf("%s must be between 0 and %d, got %d", arg, max, n))
 }

@@ -39,7 +39,8 @@ func TestLimits(t *testing.T) {
 
 	t.Run("fragments count towards the depth", func(t *testing.T) {
 		res := e.post(t, "", `query($id: ID!) { person(id: $id) { ...m } }
-			fragment m on Person { manager { manager { manager { manager { manager { id } } } } } }`,
+			fragment m on Person {
+				manager { manager { manager { manager { manager { id } } } } } }`,
 			vars)
 		require.Equal(t, []string{"BAD_USER_INPUT"}, res.codes())
 	})

@@ -129,7 +129,9 @@ func (l *loaders) fetchLocations(ctx context.Context, ids []string) ([]*ent.Loca
 	return each(ids, byID)
 }
 
-func (l *loaders) fetchLegalEntities(ctx context.Context, ids []string) ([]*ent.LegalEntity, []error) {
+func (l *loaders) fetchLegalEntities(ctx context.Context, ids []string) ([]*ent.LegalEntity,
+	[]error,
+) {
 	rows, err := l.client.LegalEntity.Query().Where(legalentity.IDIn(ids...)).All(ctx)
 	if err != nil {
 		return failAll[*ent.LegalEntity](ids, fmt.Errorf("load legal entities: %w", err))

@@ -37,7 +37,9 @@ type sortKey struct {
 }
 
 var (
-	sortFirstName = sortKey{person.FieldFirstName, func(p *ent.Person) string { return p.FirstName }}
+	sortFirstName = sortKey{person.FieldFirstName, func(p *ent.Person) string {
+		return p.FirstName
+	}}
 	sortLastName  = sortKey{person.FieldLastName, func(p *ent.Person) string { return p.LastName }}
 	sortWorkEmail = sortKey{person.FieldWorkEmail, func(p *ent.Person) string {
 		return deref(p.WorkEmail)

@@ -3,12 +3,15 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/graph"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
 )
@@ -50,9 +53,13 @@ func TestQueryCountIsBoundedWhateverThePageSize(t *testing.T) {
 				} `json:"edges"`
 			} `json:"people"`
 		}
-		small = e.count(func() { e.query(t, pageWithRelations, map[string]any{"first": 10}, &page) })
+		small = e.count(func() {
+			e.query(t, pageWithRelations, map[string]any{"first": 10}, &page)
+		})
 		require.Len(t, page.People.Edges, 10)
-		large = e.count(func() { e.query(t, pageWithRelations, map[string]any{"first": 100}, &page) })
+		large = e.count(func() {
+			e.query(t, pageWithRelations, map[string]any{"first": 100}, &page)
+		})
 		require.Len(t, page.People.Edges, 100)
 
 		withManager, withValues, withLocation := 0, 0, 0
@@ -110,7 +117,8 @@ func TestEntities(t *testing.T) {
 			for i, p := range people[:n] {
 				switch {
 				case i%10 == 3:
-					rs = append(rs, map[string]any{"__typename": "Person", "id": fmt.Sprint("nobody-", i)})
+					rs = append(rs, map[string]any{"__typename": "Person",
+						"id": fmt.Sprint("nobody-", i)})
 					want = append(want, "")
 				case i%10 == 7:
 					rs = append(rs, map[string]any{"__typename": "Person",
@@ -120,14 +128,15 @@ func TestEntities(t *testing.T) {
 					rs = append(rs, map[string]any{"__typename": "Person", "id": p.ID})
 					want = append(want, p.ID)
 				default:
-					rs = append(rs, map[string]any{"__typename": "Person", "workEmail": *p.WorkEmail})
+					rs = append(rs, map[string]any{"__typename": "Person",
+						"workEmail": *p.WorkEmail})
 					want = append(want, p.ID)
 				}
 			}
 			return rs, want
 		}
 
-		t.Run("100 mixed representations resolve in order with null for unknown", func(t *testing.T) {
+		t.Run("100 mixed representations resolve in order, null for unknown", func(t *testing.T) {
 			rs, want := reps(100)
 			got, _ := resolve(t, rs)
 			for i, w := range want {
@@ -174,5 +183,118 @@ func TestEntities(t *testing.T) {
 			}})
 			require.NotEmpty(t, res.Errors)
 		})
+	})
+}
+
+func TestNestedLookupsBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		// A generous batch window keeps the count steady under the race detector.
+		e := newEnv(t, db, envOptions{people: 80,
+			limits: graph.Limits{LoaderWait: 20 * time.Millisecond}})
+		ctx := context.Background()
+		var out struct {
+			People struct {
+				Edges []struct {
+					Node struct {
+						ID      string `json:"id"`
+						Manager *struct {
+							ID       string `json:"id"`
+							Location *struct {
+								ID string `json:"id"`
+							} `json:"location"`
+							LegalEntity *struct {
+								ID string `json:"id"`
+							} `json:"legalEntity"`
+							DirectReports idsOnly `json:"directReports"`
+						} `json:"manager"`
+					} `json:"node"`
+				} `json:"edges"`
+			} `json:"people"`
+		}
+		const q = `{ people(first: 60) { edges { node { id manager {
+			id location { id } legalEntity { id } directReports { id } } } } } }`
+		n := e.count(func() { e.query(t, q, nil, &out) })
+		checked := 0
+		for _, edge := range out.People.Edges {
+			m := edge.Node.Manager
+			if m == nil {
+				continue
+			}
+			stored, err := db.Client.Person.Get(ctx, m.ID)
+			require.NoError(t, err)
+			if stored.LocationID != nil {
+				require.Equal(t, *stored.LocationID, m.Location.ID)
+			}
+			require.Contains(t, m.DirectReports.ids(), edge.Node.ID)
+			checked++
+		}
+		require.Greater(t, checked, 30)
+		require.LessOrEqual(t, n, int64(12),
+			"the managers' fields are batched, not fetched one by one")
+	})
+}
+
+func TestPersonFields(t *testing.T) {
+	e := newEnv(t, storetest.Open(t), envOptions{people: 40})
+	ctx := context.Background()
+	v, err := e.db.Client.CustomFieldValue.Query().WithDefinition().
+		Order(ent.Asc("id")).First(ctx)
+	require.NoError(t, err)
+	p, err := e.db.Client.Person.Get(ctx, v.PersonID)
+	require.NoError(t, err)
+	var out struct {
+		Person struct {
+			DisplayName string `json:"displayName"`
+			ByName      *struct {
+				Value string `json:"value"`
+			} `json:"byName"`
+			ByID *struct {
+				Value string `json:"value"`
+			} `json:"byID"`
+			Missing *struct {
+				Value string `json:"value"`
+			} `json:"missing"`
+		} `json:"person"`
+	}
+	e.query(t, `query($id: ID!, $name: String!, $def: String!) { person(id: $id) {
+		displayName
+		byName: customField(name: $name) { value }
+		byID: customField(name: $def) { value }
+		missing: customField(name: "no such field") { value } } }`,
+		map[string]any{"id": p.ID, "name": strings.ToUpper(v.Edges.Definition.Name),
+			"def": v.DefinitionID}, &out)
+	require.Equal(t, v.Value, out.Person.ByName.Value)
+	require.Equal(t, v.Value, out.Person.ByID.Value)
+	require.Nil(t, out.Person.Missing)
+	first := p.FirstName
+	if p.PreferredName != nil && *p.PreferredName != "" {
+		first = *p.PreferredName
+	}
+	require.Equal(t, first+" "+p.LastName, out.Person.DisplayName)
+
+	t.Run("sync runs report data problems", func(t *testing.T) {
+		var runs struct {
+			SyncRuns struct {
+				Nodes []struct {
+					Skipped  int `json:"skipped"`
+					Problems []struct {
+						Kind     string  `json:"kind"`
+						PersonID *string `json:"personId"`
+						Message  string  `json:"message"`
+					} `json:"problems"`
+				} `json:"nodes"`
+			} `json:"syncRuns"`
+		}
+		e.query(t, `{ syncRuns(first: 1) {
+			nodes { skipped problems { kind personId message } } } }`, nil, &runs)
+		require.Len(t, runs.SyncRuns.Nodes, 1)
+		run := runs.SyncRuns.Nodes[0]
+		require.NotEmpty(t, run.Problems, "the simulator has people without a work email")
+		kinds := map[string]bool{}
+		for _, pr := range run.Problems {
+			kinds[pr.Kind] = true
+			require.NotEmpty(t, pr.Message)
+		}
+		require.True(t, kinds["NO_WORK_EMAIL"])
 	})
 }

@@ -20,6 +20,9 @@ func reportsOf(root string) predicate.Person {
 				Ident(person.Table).WriteString(" p JOIN below ON p.").
 				Ident(person.FieldManagerID).WriteString(" = below.id) SELECT id FROM below)")
 		}))
-		s.Where(sql.And(sql.NEQ(s.C(person.FieldID), root), sql.IsNull(s.C(person.FieldDepartedAt))))
+		s.Where(sql.And(
+			sql.NEQ(s.C(person.FieldID), root),
+			sql.IsNull(s.C(person.FieldDepartedAt)),
+		))
 	}
 }
