@@ -255,6 +255,7 @@ type PersonResolver interface {
 
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*civil.Date, error)
 
+	Timezone(ctx context.Context, obj *ent.Person) (*string, error)
 	Departed(ctx context.Context, obj *ent.Person) (bool, error)
 
 	CustomFields(ctx context.Context, obj *ent.Person) ([]*ent.CustomFieldValue, error)
@@ -3792,7 +3793,7 @@ func (ec *executionContext) _Person_timezone(ctx context.Context, field graphql.
 			return ec.fieldContext_Person_timezone(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Timezone, nil
+			return ec.Resolvers.Person().Timezone(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3803,7 +3804,7 @@ func (ec *executionContext) _Person_timezone(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Person_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
 }
 
 func (ec *executionContext) _Person_departed(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
@@ -7080,10 +7081,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "timezone":
-			out.Values[i] = ec._Person_timezone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_timezone(ctx, field, obj)
+				})
 		case "departed":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -44,7 +44,12 @@ type Options struct {
 	// PingInterval is the websocket keep-alive interval of both protocols;
 	// 10 s when zero.
 	PingInterval time.Duration
+	// MaxBodyBytes caps the size of a request body; 1 MiB when zero.
+	MaxBodyBytes int64
 }
+
+// defaultMaxBodyBytes is the default cap on request bodies.
+const defaultMaxBodyBytes = 1 << 20
 
 // NewHandler returns the GraphQL endpoint: POST, GET, SSE and websockets
 // (graphql-transport-ws and the legacy graphql-ws) on one path, with a
@@ -62,6 +67,10 @@ func NewHandler(opts Options) http.Handler {
 	setComplexity(&cfg.Complexity, limits)
 	srv := handler.New(NewExecutableSchema(cfg))
 
+	maxBody := opts.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = defaultMaxBodyBytes
+	}
 	ping := opts.PingInterval
 	if ping <= 0 {
 		ping = 10 * time.Second
@@ -77,6 +86,7 @@ func NewHandler(opts Options) http.Handler {
 		},
 		KeepAlivePingInterval: ping,
 		PingPongInterval:      ping,
+		PayloadReadLimit:      &maxBody,
 		InitTimeout:           10 * time.Second,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context,
 			*transport.InitPayload, error,
@@ -106,7 +116,7 @@ func NewHandler(opts Options) http.Handler {
 		return next(withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait)))
 	})
 	srv.AroundRootFields(checkScopes)
-	return authn.Middleware(srv)
+	return http.MaxBytesHandler(authn.Middleware(srv), maxBody)
 }
 
 // GraphiQLHandler serves GraphiQL for the endpoint at path endpoint.

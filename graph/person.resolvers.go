@@ -114,6 +114,18 @@ func (r *personResolver) DateOfBirth(ctx context.Context, obj *ent.Person) (*civ
 	return obj.DateOfBirth, nil
 }
 
+// Timezone is the resolver for the timezone field.
+func (r *personResolver) Timezone(ctx context.Context, obj *ent.Person) (*string, error) {
+	if obj.Timezone != nil && *obj.Timezone != "" {
+		return obj.Timezone, nil
+	}
+	loc, err := r.Location(ctx, obj)
+	if err != nil || loc == nil {
+		return nil, err
+	}
+	return loc.Timezone, nil
+}
+
 // Departed is the resolver for the departed field.
 func (r *personResolver) Departed(ctx context.Context, obj *ent.Person) (bool, error) {
 	return obj.DepartedAt != nil, nil

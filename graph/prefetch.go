@@ -68,7 +68,7 @@ func (r *Resolver) prefetch(ctx context.Context, people []*ent.Person, path ...s
 	if fields["directReports"] != nil {
 		prime(ctx, l.directReports, ids, l.fetchDirectReports)
 	}
-	if fields["location"] != nil {
+	if fields["location"] != nil || fields["timezone"] != nil {
 		prime(ctx, l.location, idsOf(people, func(p *ent.Person) *string { return p.LocationID }),
 			l.fetchLocations)
 	}

@@ -298,3 +298,34 @@ func TestPersonFields(t *testing.T) {
 		require.True(t, kinds["NO_WORK_EMAIL"])
 	})
 }
+
+func TestTimezoneFallsBackToTheLocation(t *testing.T) {
+	e := newEnv(t, storetest.Open(t), envOptions{people: 40})
+	ctx := context.Background()
+	people, err := e.db.Client.Person.Query().Where(person.LocationIDNotNil()).
+		WithLocation().Order(ent.Asc(person.FieldID)).All(ctx)
+	require.NoError(t, err)
+	var p *ent.Person
+	for _, x := range people {
+		if x.Edges.Location.Timezone != nil {
+			p = x
+			break
+		}
+	}
+	require.NotNil(t, p, "the simulator's locations have time zones")
+	_, err = e.db.Client.Person.UpdateOneID(p.ID).ClearTimezone().Save(ctx)
+	require.NoError(t, err)
+	const q = `query($id: ID!) { person(id: $id) { timezone } }`
+	var out struct {
+		Person struct {
+			Timezone *string `json:"timezone"`
+		} `json:"person"`
+	}
+	e.query(t, q, map[string]any{"id": p.ID}, &out)
+	require.Equal(t, *p.Edges.Location.Timezone, *out.Person.Timezone)
+
+	_, err = e.db.Client.Person.UpdateOneID(p.ID).SetTimezone("Pacific/Auckland").Save(ctx)
+	require.NoError(t, err)
+	e.query(t, q, map[string]any{"id": p.ID}, &out)
+	require.Equal(t, "Pacific/Auckland", *out.Person.Timezone)
+}

@@ -63,6 +63,19 @@ func TestTransports(t *testing.T) {
 		require.JSONEq(t, want, string(hit.Data))
 	})
 
+	t.Run("an oversized body is refused", func(t *testing.T) {
+		big := `{"query": "{ __typename }", "variables": {"pad": "` +
+			strings.Repeat("x", 2<<20) + `"}}`
+		res, err := e.srv.Client().Post(e.srv.URL, "application/json", strings.NewReader(big))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var out gqlResponse
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		require.NotEmpty(t, out.Errors)
+		require.Equal(t, "BAD_USER_INPUT", out.codes()[0])
+		require.NotContains(t, string(out.Data), "Query")
+	})
+
 	t.Run("SSE streams the result", func(t *testing.T) {
 		raw, err := json.Marshal(map[string]any{"query": query, "variables": json.RawMessage(vars)})
 		require.NoError(t, err)
