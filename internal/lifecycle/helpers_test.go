@@ -10,6 +10,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/event"
@@ -18,6 +19,10 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 )
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 // mustZone loads an IANA zone or fails the test.
 func mustZone(t testing.TB, name string) *time.Location {
