@@ -157,46 +157,50 @@ func (a *applier) digests(ctx context.Context) error {
 	return nil
 }
 
+// customValues deletes the values that are gone and upserts the new or
+// changed ones, a batch at a time so that a large company's values are
+// never all held as statements at once.
 func (a *applier) customValues(ctx context.Context) error {
 	var (
 		gone    []string
-		changed []*ent.CustomFieldValueCreate
+		pending []customValueRow
 	)
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		err := a.upsertCustomValues(ctx, pending)
+		pending = pending[:0]
+		return err
+	}
 	for _, w := range a.plan.writes {
-		var old map[string]customValue
+		var old customValues
 		if w.old != nil {
 			old = w.old.rec.Custom
 		}
-		for def := range old {
-			if _, keep := w.rec.Custom[def]; !keep {
-				gone = append(gone, schema.CustomValueID(w.rec.ID, def))
+		for _, o := range old {
+			if _, keep := w.rec.Custom.get(o.DefID); !keep {
+				gone = append(gone, schema.CustomValueID(w.rec.ID, o.DefID))
 			}
 		}
-		for def, v := range w.rec.Custom {
-			if o, ok := old[def]; ok && o.equal(v) {
+		for _, v := range w.rec.Custom {
+			if o, ok := old.get(v.DefID); ok && o.equal(v) {
 				continue
 			}
-			changed = append(changed, a.tx.CustomFieldValue.Create().
-				SetID(schema.CustomValueID(w.rec.ID, def)).
-				SetPersonID(w.rec.ID).SetDefinitionID(def).
-				SetValue(v.Value).SetItems(v.Items).SetIsList(v.List))
+			pending = append(pending, customValueRow{personID: w.rec.ID, v: v})
+			if len(pending) == a.batch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	err := chunks(gone, a.batch, func(ids []string) error {
-		_, err := a.tx.CustomFieldValue.Delete().Where(customfieldvalue.IDIn(ids...)).Exec(ctx)
-		return err
-	})
-	if err != nil {
+	if err := flush(); err != nil {
 		return err
 	}
-	return chunks(changed, a.batch, func(b []*ent.CustomFieldValueCreate) error {
-		return a.tx.CustomFieldValue.CreateBulk(b...).
-			OnConflictColumns(customfieldvalue.FieldID).
-			Update(func(u *ent.CustomFieldValueUpsert) {
-				u.UpdateValue()
-				u.UpdateItems()
-				u.UpdateIsList()
-			}).Exec(ctx)
+	return chunks(gone, a.batch, func(ids []string) error {
+		_, err := a.tx.CustomFieldValue.Delete().Where(customfieldvalue.IDIn(ids...)).Exec(ctx)
+		return err
 	})
 }
 

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
-	"strconv"
 	"testing"
 	"time"
 
@@ -89,10 +88,11 @@ func benchLogger() *slog.Logger {
 }
 
 // TestSyncPeakMemory syncs a company served by a simulator in another
-// process (so that only the sync's own memory is measured) into a SQLite
-// file and logs the peak heap. scripts/bench-sync-memory.sh runs it with
-// PEOPLEGRAPH_MEMORY_SIM_URL and PEOPLEGRAPH_MEMORY_SIM_TOKEN set and reads
-// the process's maximum resident set size.
+// process (so that only the sync's own memory is measured), with every
+// custom field selected, into a SQLite file and logs the peak live heap. It
+// measures and asserts nothing about the figure: scripts/bench-sync-memory.sh
+// runs it with PEOPLEGRAPH_MEMORY_SIM_URL and PEOPLEGRAPH_MEMORY_SIM_TOKEN
+// set and compares the process's maximum resident set size with the bar.
 func TestSyncPeakMemory(t *testing.T) {
 	url := os.Getenv("PEOPLEGRAPH_MEMORY_SIM_URL")
 	if url == "" {
@@ -103,23 +103,26 @@ func TestSyncPeakMemory(t *testing.T) {
 	db := openFileDB(t, t.TempDir())
 	defer db.Close()
 
+	fields, err := client.CustomFields(ctx)
+	require.NoError(t, err)
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.ID
+	}
+	engine := hrsync.New(db, client, hrsync.WithCustomFields(names), hrsync.WithLogger(benchLogger()))
+
 	done := make(chan struct{})
 	peak := make(chan uint64)
 	go func() { peak <- samplePeakHeap(done) }()
-	run, err := hrsync.New(db, client).Run(ctx, syncrun.TriggerMANUAL)
+	run, err := engine.Run(ctx, syncrun.TriggerMANUAL)
 	close(done)
 	require.NoError(t, err)
 	require.Equal(t, syncrun.StatusSUCCEEDED, run.Status)
 	max := <-peak
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	t.Logf("synced %d people: peak heap %d MiB, runtime total from OS %d MiB",
+	t.Logf("synced %d people: peak live heap %d MiB, runtime total from the OS %d MiB",
 		run.Added, max>>20, ms.Sys>>20)
-	if limit := os.Getenv("PEOPLEGRAPH_MEMORY_LIMIT_MIB"); limit != "" {
-		n, err := strconv.ParseUint(limit, 10, 64)
-		require.NoError(t, err)
-		require.LessOrEqual(t, max>>20, n, "peak heap in MiB")
-	}
 }
 
 // samplePeakHeap polls the live heap until done is closed and returns the

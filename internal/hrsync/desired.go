@@ -355,6 +355,7 @@ func (b *builder) resolveManagers() {
 
 // addCustomValues attaches the values of selected custom fields.
 func (b *builder) addCustomValues() {
+	touched := make(map[string]*record)
 	for _, v := range b.snap.CustomValues {
 		if !b.stored.selected[v.CustomFieldID] {
 			continue
@@ -363,13 +364,21 @@ func (b *builder) addCustomValues() {
 		if !ok {
 			continue
 		}
-		if r.Custom == nil {
-			r.Custom = make(map[string]customValue)
-		}
 		items := v.Value.Items
 		if len(items) == 0 {
 			items = nil
 		}
-		r.Custom[v.CustomFieldID] = customValue{Value: v.Value.String(), Items: items, List: v.Value.List}
+		r.Custom = append(r.Custom, customValue{
+			DefID: v.CustomFieldID, Value: v.Value.String(), Items: items, List: v.Value.List,
+		})
+		touched[r.ID] = r
+	}
+	for _, r := range touched {
+		sortCustom(r.Custom)
+		// Humaans lists one value per person and field; should it list
+		// more, the first one listed is kept.
+		r.Custom = slices.CompactFunc(r.Custom, func(a, b customValue) bool {
+			return a.DefID == b.DefID
+		})
 	}
 }

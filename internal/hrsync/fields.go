@@ -86,35 +86,38 @@ func compare(old, cur *record, names map[string]string) []change {
 }
 
 func compareCustom(old, cur *record, names map[string]string) []change {
-	ids := make([]string, 0, len(old.Custom)+len(cur.Custom))
-	for id := range old.Custom {
-		ids = append(ids, id)
-	}
-	for id := range cur.Custom {
-		if _, ok := old.Custom[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
 	var out []change
-	for _, id := range ids {
-		a, inOld := old.Custom[id]
-		b, inCur := cur.Custom[id]
-		if inOld && inCur && a.equal(b) {
-			continue
-		}
+	add := func(id string, from, to *customValue) {
 		name := names[id]
 		if name == "" {
 			name = id
 		}
 		c := change{Field: customFieldPrefix + name}
-		if inOld {
-			c.From = a.Value
+		if from != nil {
+			c.From = from.Value
 		}
-		if inCur {
-			c.To = b.Value
+		if to != nil {
+			c.To = to.Value
 		}
 		out = append(out, c)
+	}
+	// Both lists are sorted by definition id: walk them together.
+	i, j := 0, 0
+	for i < len(old.Custom) || j < len(cur.Custom) {
+		switch {
+		case j == len(cur.Custom) || (i < len(old.Custom) && old.Custom[i].DefID < cur.Custom[j].DefID):
+			add(old.Custom[i].DefID, &old.Custom[i], nil)
+			i++
+		case i == len(old.Custom) || cur.Custom[j].DefID < old.Custom[i].DefID:
+			add(cur.Custom[j].DefID, nil, &cur.Custom[j])
+			j++
+		default:
+			if !old.Custom[i].equal(cur.Custom[j]) {
+				add(cur.Custom[j].DefID, &old.Custom[i], &cur.Custom[j])
+			}
+			i++
+			j++
+		}
 	}
 	return out
 }

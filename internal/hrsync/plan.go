@@ -52,6 +52,7 @@ type plan struct {
 	defs      []humaans.CustomField
 	// defNames maps custom field ids to names, for event field names.
 	defNames map[string]string
+	hasher   hasher
 	// newlySelected holds custom fields selected as they enter the catalogue.
 	newlySelected map[string]bool
 }
@@ -134,7 +135,7 @@ func (p *plan) managersFirst() {
 }
 
 func (p *plan) person(r *record, old *storedPerson, now time.Time) {
-	h := r.hash()
+	h := p.hasher.sum(r)
 	if old == nil {
 		kind := kindAdd
 		var at *time.Time
@@ -185,7 +186,7 @@ func (p *plan) missing(st *state, want *desired, now time.Time) {
 		r.Status = person.StatusOFFBOARDED
 		r.Departed = true
 		w := &personWrite{
-			kind: kindDepart, rec: &r, old: s, departedAt: &now, hash: r.hash(),
+			kind: kindDepart, rec: &r, old: s, departedAt: &now, hash: p.hasher.sum(&r),
 			changes: compare(&s.rec, &r, p.defNames), reason: "missing",
 		}
 		p.writes = append(p.writes, w)

@@ -5,7 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/person"
@@ -37,19 +37,41 @@ type record struct {
 	LegalEntityID  string
 	// Departed is whether the person is out of the directory.
 	Departed bool
-	// Custom holds the values of selected custom fields by definition id.
-	Custom map[string]customValue
+	// Custom holds the values of selected custom fields, sorted by
+	// definition id (a slice: a map per person costs several times more).
+	Custom customValues
 }
 
 // customValue is one stored custom field value.
 type customValue struct {
+	DefID string
 	Value string
 	Items []string
 	List  bool
 }
 
 func (v customValue) equal(w customValue) bool {
-	return v.Value == w.Value && v.List == w.List && slices.Equal(v.Items, w.Items)
+	return v.DefID == w.DefID && v.Value == w.Value && v.List == w.List &&
+		slices.Equal(v.Items, w.Items)
+}
+
+// customValues is a person's custom values sorted by definition id.
+type customValues []customValue
+
+// get returns the value of a definition.
+func (vs customValues) get(defID string) (customValue, bool) {
+	i, found := slices.BinarySearchFunc(vs, defID, func(v customValue, id string) int {
+		return strings.Compare(v.DefID, id)
+	})
+	if !found {
+		return customValue{}, false
+	}
+	return vs[i], true
+}
+
+// sortCustom orders values by definition id.
+func sortCustom(vs customValues) {
+	slices.SortStableFunc(vs, func(a, b customValue) int { return strings.Compare(a.DefID, b.DefID) })
 }
 
 // recordOf converts a stored person (custom values are added separately).
@@ -80,53 +102,62 @@ func recordOf(p *ent.Person) record {
 }
 
 // hash digests everything a sync writes about a person, so that an
-// unchanged person is recognised without comparing field by field.
+// unchanged person is recognised without comparing field by field. Every
+// value is length-prefixed, so that no two records share an encoding.
 func (r *record) hash() string {
-	h := sha256.New()
+	var h hasher
+	return h.sum(r)
+}
+
+// hasher computes record digests, reusing one buffer across records.
+type hasher struct {
+	buf []byte
+}
+
+func (h *hasher) sum(r *record) string {
+	buf := h.buf[:0]
 	str := func(s string) {
-		var n [4]byte
-		binary.BigEndian.PutUint32(n[:], uint32(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(s)))
+		buf = append(buf, s...)
+	}
+	date := func(d civil.Date) {
+		buf = binary.BigEndian.AppendUint32(buf, uint32(d.Year))
+		buf = append(buf, byte(d.Month), byte(d.Day))
 	}
 	for _, s := range []string{
 		r.ID, r.EmployeeID, r.FirstName, r.LastName, r.PreferredName, r.WorkEmail,
 		r.JobTitle, r.Department, r.EmploymentType, string(r.Status),
-		r.StartDate.String(), r.EndDate.String(), r.ProbationEnd.String(),
-		r.DateOfBirth.String(), r.Timezone, r.ManagerID, r.LocationID, r.LegalEntityID,
+		r.Timezone, r.ManagerID, r.LocationID, r.LegalEntityID,
 	} {
 		str(s)
 	}
-	flags := []byte{0, 0}
-	if r.BirthdayHidden {
-		flags[0] = 1
+	for _, d := range []civil.Date{r.StartDate, r.EndDate, r.ProbationEnd, r.DateOfBirth} {
+		date(d)
 	}
-	if r.Departed {
-		flags[1] = 1
-	}
-	h.Write(flags)
-	str("teams")
+	buf = append(buf, flag(r.BirthdayHidden), flag(r.Departed))
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(r.Teams)))
 	for _, t := range r.Teams {
 		str(t)
 	}
-	defs := make([]string, 0, len(r.Custom))
-	for id := range r.Custom {
-		defs = append(defs, id)
-	}
-	sort.Strings(defs)
-	for _, id := range defs {
-		v := r.Custom[id]
-		str("custom")
-		str(id)
+	for _, v := range r.Custom {
+		str(v.DefID)
 		str(v.Value)
-		if v.List {
-			str("list")
-		}
+		buf = append(buf, flag(v.List))
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(v.Items)))
 		for _, it := range v.Items {
 			str(it)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	h.buf = buf
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:16])
+}
+
+func flag(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func deref(s *string) string {

@@ -80,7 +80,7 @@ func TestFindLoops(t *testing.T) {
 
 func TestRecordHashCoversEverySyncedValue(t *testing.T) {
 	base := record{ID: "p1", WorkEmail: "a@b.test", Teams: []string{"x"},
-		Custom: map[string]customValue{"f1": {Value: "v"}}}
+		Custom: customValues{{DefID: "f1", Value: "v"}}}
 	h := base.hash()
 	require.Equal(t, h, base.hash(), "stable")
 	mutations := map[string]func(r *record){
@@ -89,8 +89,9 @@ func TestRecordHashCoversEverySyncedValue(t *testing.T) {
 		"birthday":   func(r *record) { r.DateOfBirth = civil.MustParse("2000-02-29") },
 		"departed":   func(r *record) { r.Departed = true },
 		"manager":    func(r *record) { r.ManagerID = "m" },
-		"custom":     func(r *record) { r.Custom = map[string]customValue{"f1": {Value: "w"}} },
-		"list value": func(r *record) { r.Custom = map[string]customValue{"f1": {Value: "v", List: true}} },
+		"custom":     func(r *record) { r.Custom = customValues{{DefID: "f1", Value: "w"}} },
+		"list value": func(r *record) { r.Custom = customValues{{DefID: "f1", Value: "v", List: true}} },
+		"field":      func(r *record) { r.Custom = customValues{{DefID: "f2", Value: "v"}} },
 		"shifted":    func(r *record) { r.FirstName, r.LastName = "", "A" },
 	}
 	for name, mutate := range mutations {
@@ -102,9 +103,9 @@ func TestRecordHashCoversEverySyncedValue(t *testing.T) {
 
 func TestCompareNamesChangedFields(t *testing.T) {
 	old := record{JobTitle: "A", DateOfBirth: civil.MustParse("1990-01-01"),
-		Custom: map[string]customValue{"f1": {Value: "x"}}}
+		Custom: customValues{{DefID: "f1", Value: "x"}, {DefID: "f3", Value: "same"}}}
 	cur := record{JobTitle: "B", DateOfBirth: civil.MustParse("1991-01-01"),
-		Custom: map[string]customValue{"f2": {Value: "y"}}}
+		Custom: customValues{{DefID: "f2", Value: "y"}, {DefID: "f3", Value: "same"}}}
 	got := compare(&old, &cur, map[string]string{"f1": "Shirt", "f2": "Pet"})
 	require.Equal(t, []change{
 		{Field: "jobTitle", From: "A", To: "B"},

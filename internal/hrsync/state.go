@@ -84,14 +84,16 @@ func loadState(ctx context.Context, c *ent.Client) (*state, error) {
 		if !ok {
 			continue
 		}
-		if sp.rec.Custom == nil {
-			sp.rec.Custom = make(map[string]customValue)
-		}
 		items := v.Items
 		if len(items) == 0 {
 			items = nil
 		}
-		sp.rec.Custom[v.DefinitionID] = customValue{Value: v.Value, Items: items, List: v.IsList}
+		sp.rec.Custom = append(sp.rec.Custom, customValue{
+			DefID: v.DefinitionID, Value: v.Value, Items: items, List: v.IsList,
+		})
+	}
+	for _, sp := range st.people {
+		sortCustom(sp.rec.Custom)
 	}
 	return st, nil
 }
