@@ -93,20 +93,33 @@ func p99(lat []time.Duration) time.Duration {
 //
 // It runs on an embedded SQLite file (the product's default database, with
 // WAL and a connection pool), and on Postgres when PEOPLEGRAPH_TEST_DATABASE_URL
-// is set.
+// is set; each without and with the shared read cache (Options.CacheTTL).
 func BenchmarkPersonByEmailVsTypename(b *testing.B) {
-	b.Run("sqlite", func(b *testing.B) {
-		db, err := store.Open(context.Background(), "file:"+filepath.Join(b.TempDir(), "bench.db"))
+	sqlite := func(b *testing.B) *store.DB {
+		path := filepath.Join(b.TempDir(), "bench.db")
+		db, err := store.Open(context.Background(), "file:"+path)
 		require.NoError(b, err)
 		b.Cleanup(func() { _ = db.Close() })
 		require.NoError(b, db.Migrate(context.Background()))
-		benchPersonByEmail(b, db)
-	})
-	b.Run("postgres", func(b *testing.B) { benchPersonByEmail(b, storetest.OpenPostgres(b)) })
+		return db
+	}
+	for _, c := range []struct {
+		name string
+		open func(b *testing.B) *store.DB
+		ttl  time.Duration
+	}{
+		{"sqlite", sqlite, 0},
+		{"sqlite-cached", sqlite, time.Minute},
+		{"postgres", func(b *testing.B) *store.DB { return storetest.OpenPostgres(b) }, 0},
+		{"postgres-cached", func(b *testing.B) *store.DB { return storetest.OpenPostgres(b) },
+			time.Minute},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchPersonByEmail(b, c.open(b), c.ttl) })
+	}
 }
 
-func benchPersonByEmail(b *testing.B, db *store.DB) {
-	e := newEnv(b, db, envOptions{people: 300})
+func benchPersonByEmail(b *testing.B, db *store.DB, ttl time.Duration) {
+	e := newEnv(b, db, envOptions{people: 300, cacheTTL: ttl})
 	people, err := e.db.Client.Person.Query().
 		Where(person.DepartedAtIsNil(), person.WorkEmailNotNil(), person.ManagerIDNotNil()).
 		Order(ent.Asc(person.FieldID)).Limit(100).All(context.Background())

@@ -38,19 +38,31 @@ type chainEntry struct {
 	c     *chain
 }
 
-// remember adds p to the operation's cache and primes the person loader.
+// remember adds p to the operation's cache, the shared one and the person
+// loader.
 func (l *loaders) remember(p *ent.Person) {
 	l.cache.mu.Lock()
 	l.cache.byID[p.ID] = p
 	l.cache.mu.Unlock()
+	l.shared.put("person", p.ID, p)
 	l.person.Prime(p.ID, p)
 }
 
+// cached returns the person with this id when the operation or the shared
+// cache knows it; a nil person means known to be missing.
 func (l *loaders) cached(id string) (*ent.Person, bool) {
 	l.cache.mu.Lock()
 	defer l.cache.mu.Unlock()
-	p, ok := l.cache.byID[id]
-	return p, ok
+	if p, ok := l.cache.byID[id]; ok {
+		return p, true
+	}
+	v, ok := l.shared.get("person", id)
+	if !ok {
+		return nil, false
+	}
+	p, _ := v.(*ent.Person)
+	l.cache.byID[id] = p
+	return p, true
 }
 
 // primePeople loads the people of ids that are not cached yet, in one query.
@@ -65,7 +77,7 @@ func (l *loaders) primePeople(ctx context.Context, ids []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	rows, errs := l.fetchPeople(ctx, missing)
+	rows, errs := l.fetch.people(ctx, missing)
 	if len(errs) > 0 {
 		return errs[0]
 	}
@@ -130,16 +142,19 @@ func (l *loaders) chains(ctx context.Context, people []*ent.Person, depth int) (
 		}
 		open = append(open, w)
 	}
-	if len(open) > 0 {
-		roots := make([]string, len(open))
-		for i, w := range open {
-			roots[i] = w.at.ID
-		}
-		if err := l.loadChains(ctx, roots, depth); err != nil {
-			return nil, err
-		}
-	}
+	loaded := false
 	for level := 0; level < depth && len(open) > 0; level++ {
+		if !loaded && l.unknownManagers(open) {
+			// One recursive query fetches every remaining level at once.
+			roots := make([]string, len(open))
+			for i, w := range open {
+				roots[i] = w.at.ID
+			}
+			if err := l.loadChains(ctx, roots, depth-level); err != nil {
+				return nil, err
+			}
+			loaded = true
+		}
 		next := open[:0]
 		for _, w := range open {
 			if w.step(l) {
@@ -158,6 +173,16 @@ func (l *loaders) chains(ctx context.Context, people []*ent.Person, depth int) (
 	return out, nil
 }
 
+// unknownManagers reports whether a walk's next manager is in no cache.
+func (l *loaders) unknownManagers(open []*chainWalk) bool {
+	for _, w := range open {
+		if _, ok := l.cached(*w.at.ManagerID); !ok {
+			return true
+		}
+	}
+	return false
+}
+
 // loadChains loads, in one recursive query, every person up to depth levels
 // above roots, and remembers them; a manager id naming nobody is then
 // known to be missing.
@@ -166,13 +191,8 @@ func (l *loaders) loadChains(ctx context.Context, roots []string, depth int) err
 	if err != nil {
 		return fmt.Errorf("load management chains: %w", err)
 	}
-	l.cache.mu.Lock()
 	for _, p := range rows {
-		l.cache.byID[p.ID] = p
-	}
-	l.cache.mu.Unlock()
-	for _, p := range rows {
-		l.person.Prime(p.ID, p)
+		l.remember(p)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/peoplegraph/peoplegraph/ent"
-	"github.com/peoplegraph/peoplegraph/ent/person"
 	"github.com/peoplegraph/peoplegraph/graph/model"
 )
 
@@ -30,19 +29,14 @@ func (r *Resolver) findPeople(ctx context.Context, reps []*model.PersonRepresent
 			}
 		}
 	}
-	byID := map[string]*ent.Person{}
-	if len(ids) > 0 {
-		rows, err := r.client.Person.Query().Where(person.IDIn(ids...)).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("find people by id: %w", err)
-		}
-		for _, p := range rows {
-			byID[p.ID] = p
-		}
-	}
-	byEmail, err := byEmails(ctx, r.client, emails)
+	l := r.loaders(ctx)
+	byID, err := lookup(ctx, l.fetch.people, ids)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("find people by id: %w", err)
+	}
+	byEmail, err := lookup(ctx, l.fetch.emails, emails)
+	if err != nil {
+		return nil, fmt.Errorf("find people by email: %w", err)
 	}
 	out := make([]*ent.Person, len(reps))
 	var found []*ent.Person
@@ -57,4 +51,24 @@ func (r *Resolver) findPeople(ctx context.Context, reps []*model.PersonRepresent
 		}
 	}
 	return out, r.prefetch(ctx, found)
+}
+
+// lookup runs a batch fetch and returns its results by key.
+func lookup(ctx context.Context, fetch fetchFunc[*ent.Person], keys []string) (
+	map[string]*ent.Person, error,
+) {
+	out := make(map[string]*ent.Person, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	vals, errs := fetch(ctx, keys)
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i, k := range keys {
+		out[k] = vals[i]
+	}
+	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	coderws "github.com/coder/websocket"
+	"github.com/jonboulle/clockwork"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -46,6 +47,14 @@ type Options struct {
 	PingInterval time.Duration
 	// MaxBodyBytes caps the size of a request body; 1 MiB when zero.
 	MaxBodyBytes int64
+	// CacheTTL, when positive, keeps lookups (people by id and email,
+	// direct reports, locations, legal entities, custom values and the
+	// catalogue) for this long across requests. Reads may then lag the
+	// database by up to CacheTTL; changes made through this server's
+	// mutations flush the cache at once. Zero reads the database every time.
+	CacheTTL time.Duration
+	// Clock drives the cache's expiry; the real clock when nil.
+	Clock clockwork.Clock
 }
 
 // defaultMaxBodyBytes is the default cap on request bodies.
@@ -62,7 +71,8 @@ func NewHandler(opts Options) http.Handler {
 		log = slog.New(slog.DiscardHandler)
 	}
 	limits := opts.Limits.withDefaults()
-	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log}
+	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log,
+		cache: newReadCache(opts.CacheTTL, opts.Clock)}
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity, limits)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -113,7 +123,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler,
 	) graphql.ResponseHandler {
-		return next(withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait)))
+		return next(withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait, r.cache)))
 	})
 	srv.AroundRootFields(checkScopes)
 	return http.MaxBytesHandler(authn.Middleware(srv), maxBody)

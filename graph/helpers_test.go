@@ -69,6 +69,8 @@ type envOptions struct {
 	limits graph.Limits
 	// noSync leaves the database empty.
 	noSync bool
+	// cacheTTL turns the shared read cache on, expiring on the env's clock.
+	cacheTTL time.Duration
 }
 
 func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
@@ -106,6 +108,8 @@ func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
 		Operator: operator.New(sched, engine, db),
 		Auth:     o.auth,
 		Limits:   o.limits,
+		CacheTTL: o.cacheTTL,
+		Clock:    clock,
 		Logger:   slog.New(slog.NewTextHandler(testWriter{t}, nil)),
 	})
 	e.srv = httptest.NewServer(h)

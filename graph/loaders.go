@@ -30,26 +30,48 @@ type loaders struct {
 	legalEntity   *dataloadgen.Loader[string, *ent.LegalEntity]
 	customValues  *dataloadgen.Loader[string, []*ent.CustomFieldValue]
 
-	cache peopleCache
+	// fetch are the batch lookups behind the loaders, through the shared
+	// read cache when there is one.
+	fetch  fetchers
+	shared *readCache
+	cache  peopleCache
 
 	defsOnce sync.Once
 	defs     map[string]*ent.CustomFieldDefinition
 	defsErr  error
 }
 
+// fetchers are the batch lookups of the loaders.
+type fetchers struct {
+	people        fetchFunc[*ent.Person]
+	emails        fetchFunc[*ent.Person]
+	directReports fetchFunc[[]*ent.Person]
+	locations     fetchFunc[*ent.Location]
+	legalEntities fetchFunc[*ent.LegalEntity]
+	customValues  fetchFunc[[]*ent.CustomFieldValue]
+}
+
 type loadersKey struct{}
 
-func newLoaders(client *ent.Client, wait time.Duration) *loaders {
-	l := &loaders{client: client, cache: peopleCache{
+func newLoaders(client *ent.Client, wait time.Duration, shared *readCache) *loaders {
+	l := &loaders{client: client, shared: shared, cache: peopleCache{
 		byID:   make(map[string]*ent.Person),
 		chains: make(map[string]chainEntry),
 	}}
+	l.fetch = fetchers{
+		people:        cached(shared, "person", l.fetchPeople),
+		emails:        cached(shared, "email", l.fetchEmails),
+		directReports: cached(shared, "reports", l.fetchDirectReports),
+		locations:     cached(shared, "location", l.fetchLocations),
+		legalEntities: cached(shared, "entity", l.fetchLegalEntities),
+		customValues:  cached(shared, "values", l.fetchCustomValues),
+	}
 	opt := dataloadgen.WithWait(wait)
-	l.person = dataloadgen.NewLoader(l.fetchPeople, opt)
-	l.directReports = dataloadgen.NewLoader(l.fetchDirectReports, opt)
-	l.location = dataloadgen.NewLoader(l.fetchLocations, opt)
-	l.legalEntity = dataloadgen.NewLoader(l.fetchLegalEntities, opt)
-	l.customValues = dataloadgen.NewLoader(l.fetchCustomValues, opt)
+	l.person = dataloadgen.NewLoader(l.fetch.people, opt)
+	l.directReports = dataloadgen.NewLoader(l.fetch.directReports, opt)
+	l.location = dataloadgen.NewLoader(l.fetch.locations, opt)
+	l.legalEntity = dataloadgen.NewLoader(l.fetch.legalEntities, opt)
+	l.customValues = dataloadgen.NewLoader(l.fetch.customValues, opt)
 	return l
 }
 
@@ -63,7 +85,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.client, r.limits.LoaderWait)
+	return newLoaders(r.client, r.limits.LoaderWait, r.cache)
 }
 
 // each returns one result per key, in key order, from rows keyed by id.
@@ -93,6 +115,15 @@ func (l *loaders) fetchPeople(ctx context.Context, ids []string) ([]*ent.Person,
 		byID[p.ID] = p
 	}
 	return each(ids, byID)
+}
+
+// fetchEmails finds current people by normalized work email or alias.
+func (l *loaders) fetchEmails(ctx context.Context, emails []string) ([]*ent.Person, []error) {
+	found, err := byEmails(ctx, l.client, emails)
+	if err != nil {
+		return failAll[*ent.Person](emails, err)
+	}
+	return each(emails, found)
 }
 
 func (l *loaders) fetchDirectReports(ctx context.Context, ids []string) ([][]*ent.Person, []error) {
@@ -179,9 +210,13 @@ func (l *loaders) fetchCustomValues(ctx context.Context, ids []string) ([][]*ent
 }
 
 // definitions returns the custom field catalogue by id, read once per
-// operation: it is small and every custom value needs it.
+// operation (or per cache period): it is small and every custom value needs it.
 func (l *loaders) definitions(ctx context.Context) (map[string]*ent.CustomFieldDefinition, error) {
 	l.defsOnce.Do(func() {
+		if v, ok := l.shared.get("definitions", ""); ok {
+			l.defs, _ = v.(map[string]*ent.CustomFieldDefinition)
+			return
+		}
 		rows, err := l.client.CustomFieldDefinition.Query().
 			Order(ent.Asc(customfielddefinition.FieldName)).All(ctx)
 		if err != nil {
@@ -192,6 +227,7 @@ func (l *loaders) definitions(ctx context.Context) (map[string]*ent.CustomFieldD
 		for _, d := range rows {
 			l.defs[d.ID] = d
 		}
+		l.shared.put("definitions", "", l.defs)
 	})
 	return l.defs, l.defsErr
 }

@@ -14,9 +14,18 @@ func (r *Resolver) personByEmail(ctx context.Context, email string) (*ent.Person
 	if !ok {
 		return nil, badInput(fmt.Sprintf("%q is not an email address", email))
 	}
-	found, err := byEmails(ctx, r.client, []string{norm})
-	if err != nil {
-		return nil, err
+	found, errs := r.loaders(ctx).fetch.emails(ctx, []string{norm})
+	if len(errs) > 0 && errs[0] != nil {
+		return nil, errs[0]
 	}
-	return found[norm], nil
+	return found[0], nil
+}
+
+// personByID returns the person with this id, departed or not, or nil.
+func (r *Resolver) personByID(ctx context.Context, id string) (*ent.Person, error) {
+	found, errs := r.loaders(ctx).fetch.people(ctx, []string{id})
+	if len(errs) > 0 && errs[0] != nil {
+		return nil, errs[0]
+	}
+	return found[0], nil
 }

@@ -34,6 +34,7 @@ func (r *mutationResolver) SelectCustomFields(ctx context.Context, names []strin
 	if err := r.operator.SelectCustomFields(ctx, names); err != nil {
 		return nil, fmt.Errorf("select custom fields: %w", err)
 	}
+	r.cache.flush()
 	return r.catalogue(ctx)
 }
 
@@ -47,6 +48,7 @@ func (r *mutationResolver) ApproveSync(ctx context.Context, id string) (*ent.Syn
 		return nil, err
 	}
 	run, err := r.operator.Approve(ctx, runID)
+	r.cache.flush()
 	if err != nil {
 		return nil, fmt.Errorf("approve sync run %d: %w", runID, err)
 	}

@@ -37,7 +37,8 @@ func (e *env) syncNow(t *testing.T) (runData, bool) {
 	return out.SyncNow.Run, out.SyncNow.Joined
 }
 
-// waitRun waits until the run is no longer RUNNING.
+// waitRun waits until the run is recorded as ended and the scheduler has
+// let it go.
 func (e *env) waitRun(t *testing.T, id string) *ent.SyncRun {
 	t.Helper()
 	n, err := strconv.Atoi(id)
@@ -45,7 +46,8 @@ func (e *env) waitRun(t *testing.T, id string) *ent.SyncRun {
 	var run *ent.SyncRun
 	require.Eventually(t, func() bool {
 		run, err = e.db.Client.SyncRun.Get(context.Background(), n)
-		return err == nil && run.Status != syncrun.StatusRUNNING
+		_, running := e.sched.Running()
+		return err == nil && run.Status != syncrun.StatusRUNNING && !running
 	}, 20*time.Second, 10*time.Millisecond)
 	return run
 }

@@ -66,19 +66,19 @@ func (r *Resolver) prefetch(ctx context.Context, people []*ent.Person, path ...s
 		}
 	}
 	if fields["directReports"] != nil {
-		prime(ctx, l.directReports, ids, l.fetchDirectReports)
+		prime(ctx, l.directReports, ids, l.fetch.directReports)
 	}
 	if fields["location"] != nil || fields["timezone"] != nil {
 		prime(ctx, l.location, idsOf(people, func(p *ent.Person) *string { return p.LocationID }),
-			l.fetchLocations)
+			l.fetch.locations)
 	}
 	if fields["legalEntity"] != nil {
 		prime(ctx, l.legalEntity,
 			idsOf(people, func(p *ent.Person) *string { return p.LegalEntityID }),
-			l.fetchLegalEntities)
+			l.fetch.legalEntities)
 	}
 	if fields["customFields"] != nil || fields["customField"] != nil {
-		prime(ctx, l.customValues, ids, l.fetchCustomValues)
+		prime(ctx, l.customValues, ids, l.fetch.customValues)
 	}
 	if fs := fields["managementChain"]; fs != nil {
 		depth := 0

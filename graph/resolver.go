@@ -33,4 +33,5 @@ type Resolver struct {
 	operator Operator
 	limits   Limits
 	log      *slog.Logger
+	cache    *readCache
 }

@@ -27,12 +27,9 @@ func (r *mutationResolver) SyncNow(ctx context.Context) (*model.SyncNowPayload, 
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string) (*ent.Person, error) {
-	p, err := r.client.Person.Get(ctx, id)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get person: %w", err)
+	p, err := r.personByID(ctx, id)
+	if err != nil || p == nil {
+		return nil, err
 	}
 	return p, r.prefetch(ctx, []*ent.Person{p})
 }

@@ -48,7 +48,8 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return &env{sim: sim, op: operator.New(sched, engine, db), sched: sched, db: db}
 }
 
-// wait waits for the run to end.
+// wait waits for the run to be recorded as ended and let go by the
+// scheduler, and returns its status.
 func (e *env) wait(t *testing.T, id int) syncrun.Status {
 	t.Helper()
 	var status syncrun.Status
@@ -56,7 +57,8 @@ func (e *env) wait(t *testing.T, id int) syncrun.Status {
 		run, err := e.db.Client.SyncRun.Get(context.Background(), id)
 		require.NoError(t, err)
 		status = run.Status
-		return status != syncrun.StatusRUNNING
+		_, running := e.sched.Running()
+		return status != syncrun.StatusRUNNING && !running
 	}, 20*time.Second, 5*time.Millisecond)
 	return status
 }
