@@ -42,6 +42,7 @@ type Engine struct {
 	batchSize         int
 	initialFields     []string
 	runStarted        func(ctx context.Context, runID int)
+	committed         func(ctx context.Context)
 
 	mu sync.Mutex
 }

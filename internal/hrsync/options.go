@@ -71,3 +71,9 @@ func WithCustomFields(names []string) Option {
 func WithRunStarted(fn func(ctx context.Context, runID int)) Option {
 	return func(e *Engine) { e.runStarted = fn }
 }
+
+// WithCommitted registers fn to be called after a sync commits change
+// events, so that a broker can wake its subscribers at once.
+func WithCommitted(fn func(ctx context.Context)) Option {
+	return func(e *Engine) { e.committed = fn }
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/internal/civil"
 	"github.com/peoplegraph/peoplegraph/internal/humaans"
+	"github.com/peoplegraph/peoplegraph/internal/pubsub"
 )
 
 // fullScope is the scope without which Humaans hides pre-hires and private
@@ -148,6 +149,14 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	// Change events take the log's lock before their ids are drawn, so ids
+	// commit in order and a subscriber reading past a cursor skips none.
+	events := len(p.writes) > 0
+	if events {
+		if err := pubsub.LockLog(ctx, tx, e.db.Dialect); err != nil {
+			return rollback(tx, err)
+		}
+	}
 	now := e.now()
 	a := &applier{tx: tx, plan: p, runID: runID, now: now, batch: e.batchSize, logger: e.logger,
 		dialect: e.db.Dialect}
@@ -165,8 +174,16 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 	if err != nil {
 		return rollback(tx, fmt.Errorf("record run: %w", err))
 	}
+	if events {
+		if err := pubsub.NotifyTx(ctx, tx, e.db.Dialect); err != nil {
+			return rollback(tx, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if events && e.committed != nil {
+		e.committed(ctx)
 	}
 	return nil
 }
