@@ -67,9 +67,10 @@ func (d Date) IsZero() bool {
 	return d.Year == 0 && d.Month == 0 && d.Day == 0
 }
 
-// In returns the instant at which d begins in loc, plus the given hour of
-// the local day. Across a DST gap Go moves a missing local time forward,
-// which is the right thing for "fire at 09:00 local".
+// In returns the instant of the given hour of d in loc. For an hour that a
+// daylight-saving change skips or repeats, time.Date picks one of the
+// candidate instants without guarantee; callers that must be exact about
+// such hours (lifecycle triggers) resolve them themselves.
 func (d Date) In(loc *time.Location, hour int) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, loc)
 }
