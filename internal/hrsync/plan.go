@@ -79,7 +79,9 @@ func (p *plan) empty() bool {
 }
 
 // diff compares the desired directory with the stored one.
-func diff(st *state, want *desired, snap *humaans.Snapshot, fullReconcile bool, now time.Time) *plan {
+func diff(st *state, want *desired, snap *humaans.Snapshot, fullReconcile bool,
+	now time.Time,
+) *plan {
 	p := &plan{skipped: want.skipped, problems: want.problems, defNames: map[string]string{}}
 	for id, d := range st.defs {
 		p.defNames[id] = d.Name
