@@ -72,6 +72,7 @@ func TestBrakeHoldsASyncDepartingTooMany(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, syncrun.StatusAPPROVED, run.Status)
 			require.Equal(t, 10, run.Departed)
+			require.Equal(t, again.HeldReason, run.HeldReason, "what was approved stays on record")
 			departed, err := db.Client.Event.Query().Where(
 				event.SyncRunID(run.ID), event.TypeEQ(event.TypePERSON_DEPARTED)).Count(ctx)
 			require.NoError(t, err)

@@ -164,12 +164,14 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 		return rollback(tx, err)
 	}
 	added, updated, departed := p.counts()
+	// An approved run keeps its held reason: it says what the operator
+	// approved.
 	err = tx.SyncRun.UpdateOneID(runID).
 		SetStatus(status).SetFinishedAt(now).
 		SetAdded(added).SetUpdated(updated).SetDeparted(departed).
 		SetUnchanged(p.unchanged).SetSkipped(p.skipped).
 		SetProblems(problemsOrEmpty(p.problems)).
-		ClearError().ClearHeldReason().
+		ClearError().
 		Exec(ctx)
 	if err != nil {
 		return rollback(tx, fmt.Errorf("record run: %w", err))
