@@ -23,6 +23,7 @@ type App struct {
 	demo   *demo
 	db     *store.DB
 	client *humaans.Client
+	events *events
 	sync   *syncer
 
 	ln     net.Listener
@@ -59,7 +60,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (a *App, err erro
 	if err := a.db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	if a.sync, err = newSyncer(ctx, cfg, a.db, a.client, a.metrics, logger); err != nil {
+	if a.events, err = newEvents(cfg, a.db, logger); err != nil {
+		return nil, err
+	}
+	if a.sync, err = newSyncer(ctx, cfg, a.db, a.client, a.events, a.metrics, logger); err != nil {
 		return nil, err
 	}
 	handler, err := a.routes()
@@ -83,12 +87,18 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (a *App, err erro
 func (a *App) Addr() net.Addr { return a.ln.Addr() }
 
 // Run serves until ctx is cancelled, then shuts down gracefully: the
-// scheduler first (a running sync finishes or rolls back), then HTTP
-// (requests drain, websockets close), then the database.
+// scheduler first (a running sync finishes or rolls back), then the event
+// broker (subscriptions end), then HTTP (requests drain), then the database.
 func (a *App) Run(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(a.ln) }()
+	runCtx, stopRunning := context.WithCancel(ctx)
+	defer stopRunning()
 	if err := a.sync.start(ctx); err != nil {
+		a.shutdown()
+		return err
+	}
+	if err := a.events.start(runCtx, a.sync.sched.IsLeader()); err != nil {
 		a.shutdown()
 		return err
 	}
@@ -127,6 +137,11 @@ func (a *App) shutdown() error {
 	if a.sync != nil {
 		if err := a.sync.stop(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stopping the scheduler: %w", err))
+		}
+	}
+	if a.events != nil {
+		if err := a.events.stop(); err != nil {
+			errs = append(errs, fmt.Errorf("closing the event broker: %w", err))
 		}
 	}
 	if a.server != nil {

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
 )
 
 // Defaults that the configuration table in the README documents.
@@ -69,10 +71,13 @@ type Config struct {
 	IncludeOffboarded bool
 	CustomFields      []string
 
-	Timezone      *time.Location
-	TriggerHour   int
-	LeapDayPolicy LeapDayPolicy
-	Lookback      time.Duration
+	Timezone               *time.Location
+	TriggerHour            int
+	LeapDayPolicy          LeapDayPolicy
+	Lookback               time.Duration
+	TriggerSchedules       string
+	TriggerInterval        time.Duration
+	IncludeHiddenBirthdays bool
 
 	Auth       AuthMode
 	AuthTokens map[string][]string
@@ -115,6 +120,9 @@ var settings = []setting{
 	{"trigger-hour", "PEOPLEGRAPH_TRIGGER_HOUR", "9", "local hour (0-23) at which lifecycle triggers fire"},
 	{"leap-day-policy", "PEOPLEGRAPH_LEAP_DAY_POLICY", string(LeapDayFeb28), "29 February in common years: feb28 or mar1"},
 	{"lookback", "PEOPLEGRAPH_LOOKBACK", "168h", "how far back missed lifecycle triggers fire after downtime"},
+	{"trigger-schedules", "PEOPLEGRAPH_TRIGGER_SCHEDULES", "", "extra trigger offsets in days, e.g. START_DATE:-7,PROBATION_END:-14"},
+	{"trigger-interval", "PEOPLEGRAPH_TRIGGER_INTERVAL", "1m", "how often due lifecycle triggers are looked for"},
+	{"include-hidden-birthdays", "PEOPLEGRAPH_INCLUDE_HIDDEN_BIRTHDAYS", "false", "fire BIRTHDAY for people who hide their birthday"},
 	{"auth", "PEOPLEGRAPH_AUTH", string(AuthStatic), "authentication: none, static or jwt"},
 	{"auth-tokens", "PEOPLEGRAPH_AUTH_TOKENS", "", "static tokens: TOKEN=scope+scope,... (scopes: directory:read, private:read, operate)"},
 	{"jwt-secret", "PEOPLEGRAPH_JWT_SECRET", "", "HS256 secret for -auth jwt"},
@@ -243,14 +251,18 @@ func build(values map[string]*string, set map[string]bool) (Config, error) {
 		IncludeOffboarded: p.boolean("include-offboarded"),
 		CustomFields:      splitList(p.str("custom-fields")),
 		TriggerHour:       p.integer("trigger-hour", 0, 23),
-		Lookback:          p.duration("lookback", 0),
-		JWTSecret:         p.str("jwt-secret"),
-		GraphiQL:          p.boolean("graphiql"),
-		MaxDepth:          p.integer("max-depth", 2, 100),
-		MaxComplexity:     p.integer("max-complexity", 10, 10_000_000),
-		MaxPageSize:       p.integer("max-page-size", 1, 10_000),
-		WebhookSecret:     p.str("webhook-secret"),
-		ShutdownTimeout:   p.duration("shutdown-timeout", 0),
+		Lookback:          p.duration("lookback", time.Minute),
+		TriggerSchedules:  p.str("trigger-schedules"),
+		TriggerInterval:   p.duration("trigger-interval", time.Second),
+
+		IncludeHiddenBirthdays: p.boolean("include-hidden-birthdays"),
+		JWTSecret:              p.str("jwt-secret"),
+		GraphiQL:               p.boolean("graphiql"),
+		MaxDepth:               p.integer("max-depth", 2, 100),
+		MaxComplexity:          p.integer("max-complexity", 10, 10_000_000),
+		MaxPageSize:            p.integer("max-page-size", 1, 10_000),
+		WebhookSecret:          p.str("webhook-secret"),
+		ShutdownTimeout:        p.duration("shutdown-timeout", 0),
 	}
 	cfg.LogLevel = parseLevel(p)
 	cfg.LogJSON = parseLogFormat(p)
@@ -387,6 +399,9 @@ func validate(p *parser, cfg *Config) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			p.fail("humaans-base-url", "%q is not an http(s) URL", cfg.HumaansBaseURL)
 		}
+	}
+	if _, err := lifecycle.ParseSchedules(cfg.TriggerSchedules); err != nil {
+		p.fail("trigger-schedules", "%v", err)
 	}
 	if cfg.Auth == AuthJWT && len(cfg.JWTSecret) < 16 {
 		p.fail("jwt-secret", "jwt authentication needs a secret of at least 16 characters")

@@ -1,16 +1,12 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"time"
 
-	"github.com/peoplegraph/peoplegraph/ent"
-	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/graph"
 	"github.com/peoplegraph/peoplegraph/internal/auth"
-	"github.com/peoplegraph/peoplegraph/internal/schedule"
+	"github.com/peoplegraph/peoplegraph/internal/operator"
 )
 
 // graphHandlers builds the GraphQL endpoint and, when enabled, GraphiQL.
@@ -21,7 +17,7 @@ func (a *App) graphHandlers() (gql, graphiql http.Handler, err error) {
 	}
 	gql = graph.NewHandler(graph.Options{
 		Client:   a.db.Client,
-		Operator: a.sync,
+		Operator: operator.New(a.sync.sched, a.sync.engine, a.db),
 		Auth:     authn,
 		Logger:   a.logger.With("component", "graphql"),
 		Limits: graph.Limits{
@@ -56,60 +52,4 @@ func (a *App) authenticator() (*auth.Authenticator, error) {
 		return authn, nil
 	}
 	return nil, fmt.Errorf("unknown authentication mode %q", a.cfg.Auth)
-}
-
-// The syncer is the graph's operator: sync operations go through the
-// scheduler, so that a run never overlaps another on any replica.
-var _ graph.Operator = (*syncer)(nil)
-
-// SyncNow starts a sync or joins the one under way and returns its run.
-func (s *syncer) SyncNow(ctx context.Context) (*ent.SyncRun, bool, error) {
-	id, joined, err := s.sched.SyncNow(ctx, schedule.TriggerManual)
-	if err != nil {
-		return nil, false, err
-	}
-	run, err := s.db.Client.SyncRun.Get(ctx, id)
-	if err != nil {
-		return nil, false, fmt.Errorf("reading sync run %d: %w", id, err)
-	}
-	return run, joined, nil
-}
-
-// Approve applies a held run.
-func (s *syncer) Approve(ctx context.Context, runID int) (*ent.SyncRun, error) {
-	return s.engine.Approve(ctx, runID)
-}
-
-// Discard discards a held run.
-func (s *syncer) Discard(ctx context.Context, runID int) (*ent.SyncRun, error) {
-	return s.engine.Discard(ctx, runID)
-}
-
-// SelectCustomFields makes exactly these custom fields sync.
-func (s *syncer) SelectCustomFields(ctx context.Context, names []string) error {
-	return s.engine.SelectCustomFields(ctx, names)
-}
-
-// CurrentRun returns the run under way on any replica, or nil.
-func (s *syncer) CurrentRun(ctx context.Context) (*ent.SyncRun, error) {
-	if id, ok := s.sched.Running(); ok {
-		run, err := s.db.Client.SyncRun.Get(ctx, id)
-		if err == nil || !ent.IsNotFound(err) {
-			return run, err
-		}
-	}
-	// Another replica's run is visible through its row.
-	run, err := s.db.Client.SyncRun.Query().
-		Where(syncrun.StatusEQ(syncrun.StatusRUNNING)).
-		Order(ent.Desc(syncrun.FieldStartedAt)).
-		First(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return run, err
-}
-
-// NextSync returns when the next scheduled sync starts.
-func (s *syncer) NextSync() (time.Time, bool) {
-	return s.sched.NextRun()
 }

@@ -38,6 +38,7 @@ func newSyncer(
 	cfg Config,
 	db *store.DB,
 	client *humaans.Client,
+	ev *events,
 	m *metrics,
 	logger *slog.Logger,
 ) (*syncer, error) {
@@ -49,6 +50,7 @@ func newSyncer(
 		hrsync.WithDefaultTimezone(cfg.Timezone),
 		hrsync.WithCustomFields(cfg.CustomFields),
 		hrsync.WithRunStarted(schedule.Started),
+		hrsync.WithCommitted(ev.broker.Publish),
 	)
 	scfg := schedule.Config{
 		Interval:    cfg.SyncInterval,
@@ -59,6 +61,7 @@ func newSyncer(
 		OnRunDone:   s.runDone,
 		Location:    cfg.Timezone,
 		Logger:      logger.With("component", "scheduler"),
+		Jobs:        []schedule.Job{ev.job(cfg.TriggerInterval)},
 	}
 	if db.Dialect == "postgres" {
 		elector, err := schedule.NewPostgresElector(db.SQL, leaderLockKey,
