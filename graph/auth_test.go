@@ -65,7 +65,7 @@ func TestStaticTokens(t *testing.T) {
 	})
 
 	t.Run("operations need operate", func(t *testing.T) {
-		for _, op := range []string{`mutation { syncNow { joined } }`,
+		for _, op := range []string{`mutation { syncNow { id } }`,
 			`{ humaansSync { status } }`, `{ syncRuns { totalCount } }`} {
 			res := e.post(t, "private", op, nil)
 			require.Equal(t, []string{"FORBIDDEN"}, res.codes(), op)

@@ -188,11 +188,6 @@ type ComplexityRoot struct {
 		Reason func(childComplexity int) int
 	}
 
-	SyncNowPayload struct {
-		Joined func(childComplexity int) int
-		Run    func(childComplexity int) int
-	}
-
 	SyncRun struct {
 		Added      func(childComplexity int) int
 		Departed   func(childComplexity int) int
@@ -238,7 +233,7 @@ type EntityResolver interface {
 	FindPerson(ctx context.Context, reps []*model.PersonRepresentation) ([]*ent.Person, error)
 }
 type MutationResolver interface {
-	SyncNow(ctx context.Context) (*model.SyncNowPayload, error)
+	SyncNow(ctx context.Context) (*ent.SyncRun, error)
 	SelectCustomFields(ctx context.Context, names []string) ([]*ent.CustomFieldDefinition, error)
 	ApproveSync(ctx context.Context, id string) (*ent.SyncRun, error)
 	DiscardSync(ctx context.Context, id string) (*ent.SyncRun, error)
@@ -908,19 +903,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SkippedManager.Reason(childComplexity), true
 
-	case "SyncNowPayload.joined":
-		if e.ComplexityRoot.SyncNowPayload.Joined == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SyncNowPayload.Joined(childComplexity), true
-	case "SyncNowPayload.run":
-		if e.ComplexityRoot.SyncNowPayload.Run == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SyncNowPayload.Run(childComplexity), true
-
 	case "SyncRun.added":
 		if e.ComplexityRoot.SyncRun.Added == nil {
 			break
@@ -1443,16 +1425,6 @@ func (ec *executionContext) childFields_SkippedManager(ctx context.Context, fiel
 		return ec.fieldContext_SkippedManager_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SkippedManager", field.Name)
-}
-
-func (ec *executionContext) childFields_SyncNowPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "run":
-		return ec.fieldContext_SyncNowPayload_run(ctx, field)
-	case "joined":
-		return ec.fieldContext_SyncNowPayload_joined(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type SyncNowPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SyncRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2933,8 +2905,8 @@ func (ec *executionContext) _Mutation_syncNow(ctx context.Context, field graphql
 			return ec.Resolvers.Mutation().SyncNow(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SyncNowPayload) graphql.Marshaler {
-			return ec.marshalNSyncNowPayload2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐSyncNowPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncRun) graphql.Marshaler {
+			return ec.marshalNSyncRun2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐSyncRun(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2947,7 +2919,7 @@ func (ec *executionContext) fieldContext_Mutation_syncNow(_ context.Context, fie
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SyncNowPayload(ctx, field)
+			return ec.childFields_SyncRun(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4583,61 +4555,6 @@ func (ec *executionContext) _SkippedManager_reason(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_SkippedManager_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SkippedManager", field, false, false, "SkipReason")
-}
-
-func (ec *executionContext) _SyncNowPayload_run(ctx context.Context, field graphql.CollectedField, obj *model.SyncNowPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SyncNowPayload_run(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Run, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncRun) graphql.Marshaler {
-			return ec.marshalOSyncRun2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐSyncRun(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SyncNowPayload_run(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SyncNowPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SyncRun(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SyncNowPayload_joined(ctx context.Context, field graphql.CollectedField, obj *model.SyncNowPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SyncNowPayload_joined(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Joined, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SyncNowPayload_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncNowPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SyncRun_id(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
@@ -7355,44 +7272,6 @@ func (ec *executionContext) _SkippedManager(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var syncNowPayloadImplementors = []string{"SyncNowPayload"}
-
-func (ec *executionContext) _SyncNowPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SyncNowPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, syncNowPayloadImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SyncNowPayload")
-		case "run":
-			out.Values[i] = ec._SyncNowPayload_run(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "joined":
-			out.Values[i] = ec._SyncNowPayload_joined(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
 var syncRunImplementors = []string{"SyncRun"}
 
 func (ec *executionContext) _SyncRun(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncRun) graphql.Marshaler {
@@ -8325,14 +8204,6 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNSyncNowPayload2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐSyncNowPayload(ctx context.Context, sel ast.SelectionSet, v *model.SyncNowPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SyncNowPayload!")
-		return graphql.Null
-	}
-	return ec._SyncNowPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSyncRun2ᚕᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐSyncRunᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SyncRun) graphql.Marshaler {

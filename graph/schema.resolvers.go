@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -14,15 +15,18 @@ import (
 )
 
 // SyncNow is the resolver for the syncNow field.
-func (r *mutationResolver) SyncNow(ctx context.Context) (*model.SyncNowPayload, error) {
+func (r *mutationResolver) SyncNow(ctx context.Context) (*ent.SyncRun, error) {
 	if r.operator == nil {
 		return nil, ErrNoOperator
 	}
-	run, joined, err := r.operator.SyncNow(ctx)
+	run, _, err := r.operator.SyncNow(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sync now: %w", err)
 	}
-	return &model.SyncNowPayload{Run: run, Joined: joined}, nil
+	if run == nil {
+		return nil, errors.New("sync now: the run under way on another replica has no record yet")
+	}
+	return run, nil
 }
 
 // Person is the resolver for the person field.

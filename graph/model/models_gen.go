@@ -99,14 +99,6 @@ type SkippedManager struct {
 	Reason SkipReason `json:"reason"`
 }
 
-// The answer to syncNow.
-type SyncNowPayload struct {
-	// The run that was started or joined.
-	Run *ent.SyncRun `json:"run,omitempty"`
-	// True when a run was already under way and syncNow joined it.
-	Joined bool `json:"joined"`
-}
-
 // A page of sync runs, newest first.
 type SyncRunConnection struct {
 	// The runs of this page.
