@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/peoplegraph/peoplegraph/ent/checkpoint"
 	"github.com/peoplegraph/peoplegraph/ent/customfielddefinition"
 	"github.com/peoplegraph/peoplegraph/ent/customfieldvalue"
 	"github.com/peoplegraph/peoplegraph/ent/emailalias"
@@ -80,6 +81,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			checkpoint.Table:            checkpoint.ValidColumn,
 			customfielddefinition.Table: customfielddefinition.ValidColumn,
 			customfieldvalue.Table:      customfieldvalue.ValidColumn,
 			emailalias.Table:            emailalias.ValidColumn,

@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/peoplegraph/peoplegraph/ent/checkpoint"
 	"github.com/peoplegraph/peoplegraph/ent/customfielddefinition"
 	"github.com/peoplegraph/peoplegraph/ent/customfieldvalue"
 	"github.com/peoplegraph/peoplegraph/ent/emailalias"
@@ -20,6 +21,12 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	checkpointFields := schema.Checkpoint{}.Fields()
+	_ = checkpointFields
+	// checkpointDescID is the schema descriptor for id field.
+	checkpointDescID := checkpointFields[0].Descriptor()
+	// checkpoint.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	checkpoint.IDValidator = checkpointDescID.Validators[0].(func(string) error)
 	customfielddefinitionFields := schema.CustomFieldDefinition{}.Fields()
 	_ = customfielddefinitionFields
 	// customfielddefinitionDescName is the schema descriptor for name field.

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/checkpoint"
 	"github.com/peoplegraph/peoplegraph/ent/customfielddefinition"
 	"github.com/peoplegraph/peoplegraph/ent/customfieldvalue"
 	"github.com/peoplegraph/peoplegraph/ent/emailalias"
@@ -73,6 +74,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The CheckpointFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CheckpointFunc func(context.Context, *ent.CheckpointQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CheckpointFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CheckpointQuery", q)
+}
+
+// The TraverseCheckpoint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCheckpoint func(context.Context, *ent.CheckpointQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCheckpoint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCheckpoint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CheckpointQuery", q)
 }
 
 // The CustomFieldDefinitionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -294,6 +322,8 @@ func (f TraverseSyncRun) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.CheckpointQuery:
+		return &query[*ent.CheckpointQuery, predicate.Checkpoint, checkpoint.OrderOption]{typ: ent.TypeCheckpoint, tq: q}, nil
 	case *ent.CustomFieldDefinitionQuery:
 		return &query[*ent.CustomFieldDefinitionQuery, predicate.CustomFieldDefinition, customfielddefinition.OrderOption]{typ: ent.TypeCustomFieldDefinition, tq: q}, nil
 	case *ent.CustomFieldValueQuery:

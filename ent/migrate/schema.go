@@ -9,6 +9,18 @@ import (
 )
 
 var (
+	// CheckpointsColumns holds the columns for the "checkpoints" table.
+	CheckpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "reached_at", Type: field.TypeTime},
+		{Name: "people_created_at", Type: field.TypeTime, Nullable: true},
+	}
+	// CheckpointsTable holds the schema information for the "checkpoints" table.
+	CheckpointsTable = &schema.Table{
+		Name:       "checkpoints",
+		Columns:    CheckpointsColumns,
+		PrimaryKey: []*schema.Column{CheckpointsColumns[0]},
+	}
 	// CustomFieldDefinitionsColumns holds the columns for the "custom_field_definitions" table.
 	CustomFieldDefinitionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -290,6 +302,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		CheckpointsTable,
 		CustomFieldDefinitionsTable,
 		CustomFieldValuesTable,
 		EmailAliasTable,

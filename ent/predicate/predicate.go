@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Checkpoint is the predicate function for checkpoint builders.
+type Checkpoint func(*sql.Selector)
+
 // CustomFieldDefinition is the predicate function for customfielddefinition builders.
 type CustomFieldDefinition func(*sql.Selector)
 
