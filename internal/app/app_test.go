@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,4 +128,29 @@ func TestMainHelp(t *testing.T) {
 	code := Main(context.Background(), []string{"-help"}, &stdout, &stderr, envFrom(nil), "test")
 	require.Equal(t, exitOK, code)
 	require.Contains(t, stderr.String(), "PEOPLEGRAPH_ADDR")
+}
+
+// TestReadmeExamplesRunOnTheDemo keeps the README's example queries true:
+// each one runs against the demo company without errors and finds data.
+func TestReadmeExamplesRunOnTheDemo(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	var queries []string
+	for _, block := range strings.Split(string(readme), "```graphql\n")[1:] {
+		queries = append(queries, block[:strings.Index(block, "```")])
+	}
+	require.Len(t, queries, 3, "the README shows three example queries")
+
+	base, _ := startDemoApp(t, map[string]string{"PEOPLEGRAPH_DEMO_PEOPLE": "200"})
+	require.Eventually(t, func() bool {
+		out := post(t, base, `{ humaansSync { lastSuccessfulRun { id } } }`)
+		data, _ := out["data"].(map[string]any)
+		sync, _ := data["humaansSync"].(map[string]any)
+		return sync != nil && sync["lastSuccessfulRun"] != nil
+	}, 30*time.Second, 100*time.Millisecond)
+	for _, q := range queries {
+		out := post(t, base, q)
+		require.Nil(t, out["errors"], "%s", q)
+		require.NotContains(t, fmt.Sprint(out["data"]), "<nil>", "every example finds data: %s", q)
+	}
 }
