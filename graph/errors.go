@@ -13,6 +13,8 @@ import (
 	"github.com/peoplegraph/peoplegraph/graph/scalar"
 	"github.com/peoplegraph/peoplegraph/internal/auth"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
+	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
+	"github.com/peoplegraph/peoplegraph/internal/pubsub"
 )
 
 // The error codes the graph puts in extensions.code.
@@ -22,6 +24,9 @@ const (
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	CodeForbidden       = "FORBIDDEN"
 	CodeInternal        = "INTERNAL"
+	// CodeUnavailable ends streams when the server shuts down; clients
+	// resume after extensions.cursor on another replica or later.
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // ErrNoOperator is returned by operations when the handler was built
@@ -60,7 +65,14 @@ func codeOf(err error) (string, string) {
 		return CodeBadUserInput, "approval refused: " + held.Reason
 	case errors.Is(err, scalar.ErrInvalid):
 		return CodeBadUserInput, err.Error()
-	case errors.Is(err, ErrNoOperator):
+	case errors.Is(err, ErrNoOperator), errors.Is(err, ErrNoBroker),
+		errors.Is(err, ErrNoLifecycle):
+		return CodeBadUserInput, err.Error()
+	case errors.Is(err, pubsub.ErrSlowConsumer):
+		return CodeSlowConsumer, "the subscriber fell too far behind; resume after the cursor"
+	case errors.Is(err, pubsub.ErrClosed):
+		return CodeUnavailable, "the server is shutting down; resume after the cursor"
+	case errors.Is(err, lifecycle.ErrInvalidRange), errors.Is(err, lifecycle.ErrInvalidSchedule):
 		return CodeBadUserInput, err.Error()
 	}
 	return CodeInternal, "internal error"

@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/ent/person"
 	"github.com/peoplegraph/peoplegraph/ent/schema"
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
@@ -41,10 +42,14 @@ type ResolverRoot interface {
 	CustomFieldValue() CustomFieldValueResolver
 	DataProblem() DataProblemResolver
 	Entity() EntityResolver
+	LifecycleEvent() LifecycleEventResolver
+	LifecycleOccurrence() LifecycleOccurrenceResolver
 	Mutation() MutationResolver
 	Person() PersonResolver
+	PersonChange() PersonChangeResolver
 	PersonConnection() PersonConnectionResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -106,6 +111,38 @@ type ComplexityRoot struct {
 		Name func(childComplexity int) int
 	}
 
+	LifecycleEvent struct {
+		Cursor     func(childComplexity int) int
+		FiredAt    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LocalDate  func(childComplexity int) int
+		OffsetDays func(childComplexity int) int
+		Person     func(childComplexity int) int
+		PersonID   func(childComplexity int) int
+		TimeZone   func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Years      func(childComplexity int) int
+	}
+
+	LifecycleEventConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+	}
+
+	LifecycleOccurrence struct {
+		FireAt     func(childComplexity int) int
+		Key        func(childComplexity int) int
+		LocalDate  func(childComplexity int) int
+		OffsetDays func(childComplexity int) int
+		Person     func(childComplexity int) int
+		PersonID   func(childComplexity int) int
+		TimeZone   func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Years      func(childComplexity int) int
+	}
+
 	Location struct {
 		City     func(childComplexity int) int
 		Country  func(childComplexity int) int
@@ -160,6 +197,19 @@ type ComplexityRoot struct {
 		WorkEmail        func(childComplexity int) int
 	}
 
+	PersonChange struct {
+		ChangedFields   func(childComplexity int) int
+		Cursor          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Manager         func(childComplexity int) int
+		OccurredAt      func(childComplexity int) int
+		Person          func(childComplexity int) int
+		PersonID        func(childComplexity int) int
+		PreviousManager func(childComplexity int) int
+		Reason          func(childComplexity int) int
+	}
+
 	PersonConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -172,20 +222,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Approvers          func(childComplexity int, email string, levels *int, skip []string) int
-		CustomFields       func(childComplexity int) int
-		HumaansSync        func(childComplexity int) int
-		People             func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *ent.PersonOrder) int
-		Person             func(childComplexity int, id string) int
-		PersonByEmail      func(childComplexity int, email string) int
-		SyncRuns           func(childComplexity int, first *int, after *string, status []syncrun.Status) int
-		__resolve__service func(childComplexity int) int
-		__resolve_entities func(childComplexity int, representations []map[string]any) int
+		Approvers               func(childComplexity int, email string, levels *int, skip []string) int
+		CustomFields            func(childComplexity int) int
+		HumaansSync             func(childComplexity int) int
+		LifecycleEvents         func(childComplexity int, first *int, after *string, filter *model.LifecycleEventFilter) int
+		People                  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *ent.PersonOrder) int
+		Person                  func(childComplexity int, id string) int
+		PersonByEmail           func(childComplexity int, email string) int
+		SyncRuns                func(childComplexity int, first *int, after *string, status []syncrun.Status) int
+		UpcomingLifecycleEvents func(childComplexity int, from civil.Date, to civil.Date, types []event.Type) int
+		__resolve__service      func(childComplexity int) int
+		__resolve_entities      func(childComplexity int, representations []map[string]any) int
 	}
 
 	SkippedManager struct {
 		Person func(childComplexity int) int
 		Reason func(childComplexity int) int
+	}
+
+	Subscription struct {
+		LifecycleTriggered func(childComplexity int, types []event.Type, filter *model.PersonEventFilter, after *string) int
+		PersonChanged      func(childComplexity int, filter *model.PersonEventFilter, after *string) int
 	}
 
 	SyncRun struct {
@@ -232,6 +289,12 @@ type DataProblemResolver interface {
 type EntityResolver interface {
 	FindPerson(ctx context.Context, reps []*model.PersonRepresentation) ([]*ent.Person, error)
 }
+type LifecycleEventResolver interface {
+	Person(ctx context.Context, obj *model.LifecycleEvent) (*ent.Person, error)
+}
+type LifecycleOccurrenceResolver interface {
+	Person(ctx context.Context, obj *model.LifecycleOccurrence) (*ent.Person, error)
+}
 type MutationResolver interface {
 	SyncNow(ctx context.Context) (*ent.SyncRun, error)
 	SelectCustomFields(ctx context.Context, names []string) ([]*ent.CustomFieldDefinition, error)
@@ -256,6 +319,12 @@ type PersonResolver interface {
 	CustomFields(ctx context.Context, obj *ent.Person) ([]*ent.CustomFieldValue, error)
 	CustomField(ctx context.Context, obj *ent.Person, name string) (*ent.CustomFieldValue, error)
 }
+type PersonChangeResolver interface {
+	Person(ctx context.Context, obj *model.PersonChange) (*ent.Person, error)
+
+	PreviousManager(ctx context.Context, obj *model.PersonChange) (*ent.Person, error)
+	Manager(ctx context.Context, obj *model.PersonChange) (*ent.Person, error)
+}
 type PersonConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.PersonConnection) (int, error)
 }
@@ -264,9 +333,15 @@ type QueryResolver interface {
 	PersonByEmail(ctx context.Context, email string) (*ent.Person, error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PersonFilter, orderBy *ent.PersonOrder) (*model.PersonConnection, error)
 	Approvers(ctx context.Context, email string, levels *int, skip []string) (*model.ApproverResult, error)
+	LifecycleEvents(ctx context.Context, first *int, after *string, filter *model.LifecycleEventFilter) (*model.LifecycleEventConnection, error)
+	UpcomingLifecycleEvents(ctx context.Context, from civil.Date, to civil.Date, types []event.Type) ([]*model.LifecycleOccurrence, error)
 	HumaansSync(ctx context.Context) (*model.HumaansSync, error)
 	SyncRuns(ctx context.Context, first *int, after *string, status []syncrun.Status) (*model.SyncRunConnection, error)
 	CustomFields(ctx context.Context) ([]*ent.CustomFieldDefinition, error)
+}
+type SubscriptionResolver interface {
+	LifecycleTriggered(ctx context.Context, types []event.Type, filter *model.PersonEventFilter, after *string) (<-chan *model.LifecycleEvent, error)
+	PersonChanged(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan *model.PersonChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -485,6 +560,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LegalEntity.Name(childComplexity), true
+
+	case "LifecycleEvent.cursor":
+		if e.ComplexityRoot.LifecycleEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.Cursor(childComplexity), true
+	case "LifecycleEvent.firedAt":
+		if e.ComplexityRoot.LifecycleEvent.FiredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.FiredAt(childComplexity), true
+	case "LifecycleEvent.id":
+		if e.ComplexityRoot.LifecycleEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.ID(childComplexity), true
+	case "LifecycleEvent.localDate":
+		if e.ComplexityRoot.LifecycleEvent.LocalDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.LocalDate(childComplexity), true
+	case "LifecycleEvent.offsetDays":
+		if e.ComplexityRoot.LifecycleEvent.OffsetDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.OffsetDays(childComplexity), true
+	case "LifecycleEvent.person":
+		if e.ComplexityRoot.LifecycleEvent.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.Person(childComplexity), true
+	case "LifecycleEvent.personId":
+		if e.ComplexityRoot.LifecycleEvent.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.PersonID(childComplexity), true
+	case "LifecycleEvent.timeZone":
+		if e.ComplexityRoot.LifecycleEvent.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.TimeZone(childComplexity), true
+	case "LifecycleEvent.type":
+		if e.ComplexityRoot.LifecycleEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.Type(childComplexity), true
+	case "LifecycleEvent.years":
+		if e.ComplexityRoot.LifecycleEvent.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEvent.Years(childComplexity), true
+
+	case "LifecycleEventConnection.endCursor":
+		if e.ComplexityRoot.LifecycleEventConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEventConnection.EndCursor(childComplexity), true
+	case "LifecycleEventConnection.hasNextPage":
+		if e.ComplexityRoot.LifecycleEventConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEventConnection.HasNextPage(childComplexity), true
+	case "LifecycleEventConnection.nodes":
+		if e.ComplexityRoot.LifecycleEventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEventConnection.Nodes(childComplexity), true
+	case "LifecycleEventConnection.totalCount":
+		if e.ComplexityRoot.LifecycleEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleEventConnection.TotalCount(childComplexity), true
+
+	case "LifecycleOccurrence.fireAt":
+		if e.ComplexityRoot.LifecycleOccurrence.FireAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.FireAt(childComplexity), true
+	case "LifecycleOccurrence.key":
+		if e.ComplexityRoot.LifecycleOccurrence.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.Key(childComplexity), true
+	case "LifecycleOccurrence.localDate":
+		if e.ComplexityRoot.LifecycleOccurrence.LocalDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.LocalDate(childComplexity), true
+	case "LifecycleOccurrence.offsetDays":
+		if e.ComplexityRoot.LifecycleOccurrence.OffsetDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.OffsetDays(childComplexity), true
+	case "LifecycleOccurrence.person":
+		if e.ComplexityRoot.LifecycleOccurrence.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.Person(childComplexity), true
+	case "LifecycleOccurrence.personId":
+		if e.ComplexityRoot.LifecycleOccurrence.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.PersonID(childComplexity), true
+	case "LifecycleOccurrence.timeZone":
+		if e.ComplexityRoot.LifecycleOccurrence.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.TimeZone(childComplexity), true
+	case "LifecycleOccurrence.type":
+		if e.ComplexityRoot.LifecycleOccurrence.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.Type(childComplexity), true
+	case "LifecycleOccurrence.years":
+		if e.ComplexityRoot.LifecycleOccurrence.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleOccurrence.Years(childComplexity), true
 
 	case "Location.city":
 		if e.ComplexityRoot.Location.City == nil {
@@ -772,6 +988,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.WorkEmail(childComplexity), true
 
+	case "PersonChange.changedFields":
+		if e.ComplexityRoot.PersonChange.ChangedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.ChangedFields(childComplexity), true
+	case "PersonChange.cursor":
+		if e.ComplexityRoot.PersonChange.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.Cursor(childComplexity), true
+	case "PersonChange.id":
+		if e.ComplexityRoot.PersonChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.ID(childComplexity), true
+	case "PersonChange.kind":
+		if e.ComplexityRoot.PersonChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.Kind(childComplexity), true
+	case "PersonChange.manager":
+		if e.ComplexityRoot.PersonChange.Manager == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.Manager(childComplexity), true
+	case "PersonChange.occurredAt":
+		if e.ComplexityRoot.PersonChange.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.OccurredAt(childComplexity), true
+	case "PersonChange.person":
+		if e.ComplexityRoot.PersonChange.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.Person(childComplexity), true
+	case "PersonChange.personId":
+		if e.ComplexityRoot.PersonChange.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.PersonID(childComplexity), true
+	case "PersonChange.previousManager":
+		if e.ComplexityRoot.PersonChange.PreviousManager == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.PreviousManager(childComplexity), true
+	case "PersonChange.reason":
+		if e.ComplexityRoot.PersonChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonChange.Reason(childComplexity), true
+
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
 			break
@@ -828,6 +1105,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.HumaansSync(childComplexity), true
 
+	case "Query.lifecycleEvents":
+		if e.ComplexityRoot.Query.LifecycleEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lifecycleEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LifecycleEvents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.LifecycleEventFilter)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -872,6 +1160,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SyncRuns(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].([]syncrun.Status)), true
+	case "Query.upcomingLifecycleEvents":
+		if e.ComplexityRoot.Query.UpcomingLifecycleEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_upcomingLifecycleEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UpcomingLifecycleEvents(childComplexity, args["from"].(civil.Date), args["to"].(civil.Date), args["types"].([]event.Type)), true
 	case "Query._service":
 		if e.ComplexityRoot.Query.__resolve__service == nil {
 			break
@@ -902,6 +1201,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SkippedManager.Reason(childComplexity), true
+
+	case "Subscription.lifecycleTriggered":
+		if e.ComplexityRoot.Subscription.LifecycleTriggered == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_lifecycleTriggered_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LifecycleTriggered(childComplexity, args["types"].([]event.Type), args["filter"].(*model.PersonEventFilter), args["after"].(*string)), true
+	case "Subscription.personChanged":
+		if e.ComplexityRoot.Subscription.PersonChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_personChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PersonChanged(childComplexity, args["filter"].(*model.PersonEventFilter), args["after"].(*string)), true
 
 	case "SyncRun.added":
 		if e.ComplexityRoot.SyncRun.Added == nil {
@@ -1023,6 +1345,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("LifecycleEventFilter", ec.unmarshalInputLifecycleEventFilter),
+			graphql.NewInputUnmarshaler("PersonEventFilter", ec.unmarshalInputPersonEventFilter),
 			graphql.NewInputUnmarshaler("PersonFilter", ec.unmarshalInputPersonFilter),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonRepresentation", ec.unmarshalInputPersonRepresentation),
@@ -1076,6 +1400,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1101,7 +1442,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "approvers.graphqls" "operations.graphqls" "person.graphqls" "schema.graphqls"
+//go:embed "approvers.graphqls" "events.graphqls" "operations.graphqls" "person.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1114,6 +1455,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "approvers.graphqls", Input: sourceData("approvers.graphqls"), BuiltIn: false},
+	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "operations.graphqls", Input: sourceData("operations.graphqls"), BuiltIn: false},
 	{Name: "person.graphqls", Input: sourceData("person.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -1301,6 +1643,70 @@ func (ec *executionContext) childFields_LegalEntity(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type LegalEntity", field.Name)
 }
 
+func (ec *executionContext) childFields_LifecycleEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LifecycleEvent_id(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LifecycleEvent_cursor(ctx, field)
+	case "type":
+		return ec.fieldContext_LifecycleEvent_type(ctx, field)
+	case "personId":
+		return ec.fieldContext_LifecycleEvent_personId(ctx, field)
+	case "person":
+		return ec.fieldContext_LifecycleEvent_person(ctx, field)
+	case "localDate":
+		return ec.fieldContext_LifecycleEvent_localDate(ctx, field)
+	case "offsetDays":
+		return ec.fieldContext_LifecycleEvent_offsetDays(ctx, field)
+	case "years":
+		return ec.fieldContext_LifecycleEvent_years(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_LifecycleEvent_timeZone(ctx, field)
+	case "firedAt":
+		return ec.fieldContext_LifecycleEvent_firedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LifecycleEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_LifecycleEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_LifecycleEventConnection_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_LifecycleEventConnection_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_LifecycleEventConnection_hasNextPage(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LifecycleEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LifecycleEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LifecycleOccurrence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_LifecycleOccurrence_key(ctx, field)
+	case "type":
+		return ec.fieldContext_LifecycleOccurrence_type(ctx, field)
+	case "personId":
+		return ec.fieldContext_LifecycleOccurrence_personId(ctx, field)
+	case "person":
+		return ec.fieldContext_LifecycleOccurrence_person(ctx, field)
+	case "localDate":
+		return ec.fieldContext_LifecycleOccurrence_localDate(ctx, field)
+	case "offsetDays":
+		return ec.fieldContext_LifecycleOccurrence_offsetDays(ctx, field)
+	case "years":
+		return ec.fieldContext_LifecycleOccurrence_years(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_LifecycleOccurrence_timeZone(ctx, field)
+	case "fireAt":
+		return ec.fieldContext_LifecycleOccurrence_fireAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LifecycleOccurrence", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1393,6 +1799,32 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PersonChange_id(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PersonChange_cursor(ctx, field)
+	case "kind":
+		return ec.fieldContext_PersonChange_kind(ctx, field)
+	case "personId":
+		return ec.fieldContext_PersonChange_personId(ctx, field)
+	case "person":
+		return ec.fieldContext_PersonChange_person(ctx, field)
+	case "changedFields":
+		return ec.fieldContext_PersonChange_changedFields(ctx, field)
+	case "previousManager":
+		return ec.fieldContext_PersonChange_previousManager(ctx, field)
+	case "manager":
+		return ec.fieldContext_PersonChange_manager(ctx, field)
+	case "reason":
+		return ec.fieldContext_PersonChange_reason(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_PersonChange_occurredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonChange", field.Name)
 }
 
 func (ec *executionContext) childFields_PersonConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1777,6 +2209,36 @@ func (ec *executionContext) field_Query_approvers_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_lifecycleEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LifecycleEventFilter, error) {
+			return ec.unmarshalOLifecycleEventFilter2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1886,6 +2348,88 @@ func (ec *executionContext) field_Query_syncRuns_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["status"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_upcomingLifecycleEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (civil.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (civil.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]event.Type, error) {
+			return ec.unmarshalOLifecycleEventType2ᚕgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_lifecycleTriggered_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]event.Type, error) {
+			return ec.unmarshalOLifecycleEventType2ᚕgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PersonEventFilter, error) {
+			return ec.unmarshalOPersonEventFilter2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_personChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PersonEventFilter, error) {
+			return ec.unmarshalOPersonEventFilter2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -2776,6 +3320,562 @@ func (ec *executionContext) _LegalEntity_name(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_LegalEntity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LegalEntity", field, false, false, "String")
+}
+
+func (ec *executionContext) _LifecycleEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LifecycleEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _LifecycleEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v event.Type) graphql.Marshaler {
+			return ec.marshalNLifecycleEventType2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "LifecycleEventType")
+}
+
+func (ec *executionContext) _LifecycleEvent_personId(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LifecycleEvent_person(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LifecycleEvent().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LifecycleEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LifecycleEvent_localDate(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_localDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocalDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v civil.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_localDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LifecycleEvent_offsetDays(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_offsetDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OffsetDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_offsetDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LifecycleEvent_years(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LifecycleEvent_timeZone(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _LifecycleEvent_firedAt(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEvent_firedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEvent_firedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _LifecycleEventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEventConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LifecycleEvent) graphql.Marshaler {
+			return ec.marshalNLifecycleEvent2ᚕᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEventConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LifecycleEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LifecycleEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LifecycleEventConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEventConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEventConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEventConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _LifecycleEventConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEventConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEventConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEventConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LifecycleEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleEventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleEventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_key(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_type(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v event.Type) graphql.Marshaler {
+			return ec.marshalNLifecycleEventType2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "LifecycleEventType")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_personId(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_person(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LifecycleOccurrence().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LifecycleOccurrence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LifecycleOccurrence_localDate(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_localDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocalDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v civil.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_localDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_offsetDays(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_offsetDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OffsetDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_offsetDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_years(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_timeZone(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "String")
+}
+
+func (ec *executionContext) _LifecycleOccurrence_fireAt(ctx context.Context, field graphql.CollectedField, obj *model.LifecycleOccurrence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleOccurrence_fireAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FireAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleOccurrence_fireAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleOccurrence", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
@@ -3924,6 +5024,263 @@ func (ec *executionContext) fieldContext_Person_updatedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _PersonChange_id(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PersonChange_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PersonChangeKind) graphql.Marshaler {
+			return ec.marshalNPersonChangeKind2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "PersonChangeKind")
+}
+
+func (ec *executionContext) _PersonChange_personId(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PersonChange_person(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonChange().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonChange_changedFields(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_changedFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_changedFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonChange_previousManager(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_previousManager(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonChange().PreviousManager(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_previousManager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonChange_manager(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_manager(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonChange().Manager(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonChange_reason(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonChange_occurredAt(ctx context.Context, field graphql.CollectedField, obj *model.PersonChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonChange_occurredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonChange_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonChange", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4236,6 +5593,94 @@ func (ec *executionContext) fieldContext_Query_approvers(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_approvers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lifecycleEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lifecycleEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LifecycleEvents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.LifecycleEventFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LifecycleEventConnection) graphql.Marshaler {
+			return ec.marshalNLifecycleEventConnection2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lifecycleEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LifecycleEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lifecycleEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_upcomingLifecycleEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_upcomingLifecycleEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UpcomingLifecycleEvents(ctx, fc.Args["from"].(civil.Date), fc.Args["to"].(civil.Date), fc.Args["types"].([]event.Type))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LifecycleOccurrence) graphql.Marshaler {
+			return ec.marshalNLifecycleOccurrence2ᚕᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleOccurrenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_upcomingLifecycleEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LifecycleOccurrence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_upcomingLifecycleEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4555,6 +6000,94 @@ func (ec *executionContext) _SkippedManager_reason(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_SkippedManager_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SkippedManager", field, false, false, "SkipReason")
+}
+
+func (ec *executionContext) _Subscription_lifecycleTriggered(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_lifecycleTriggered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LifecycleTriggered(ctx, fc.Args["types"].([]event.Type), fc.Args["filter"].(*model.PersonEventFilter), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LifecycleEvent) graphql.Marshaler {
+			return ec.marshalNLifecycleEvent2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_lifecycleTriggered(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LifecycleEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_lifecycleTriggered_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_personChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_personChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PersonChanged(ctx, fc.Args["filter"].(*model.PersonEventFilter), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonChange) graphql.Marshaler {
+			return ec.marshalNPersonChange2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_personChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_personChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SyncRun_id(ctx context.Context, field graphql.CollectedField, obj *ent.SyncRun) (ret graphql.Marshaler) {
@@ -6062,6 +7595,139 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputLifecycleEventFilter(ctx context.Context, obj any) (model.LifecycleEventFilter, error) {
+	var it model.LifecycleEventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"types", "personId", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOLifecycleEventType2ᚕgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLifecycleEventFilter unmarshals raw into the LifecycleEventFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLifecycleEventFilter(ctx context.Context, raw any) (model.LifecycleEventFilter, error) {
+	var out model.LifecycleEventFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LifecycleEventFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonEventFilter(ctx context.Context, obj any) (model.PersonEventFilter, error) {
+	var it model.PersonEventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"departments", "locations", "legalEntities", "employmentTypes", "personIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "departments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departments"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Departments = data
+		case "locations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locations"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locations = data
+		case "legalEntities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalEntities"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalEntities = data
+		case "employmentTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employmentTypes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmploymentTypes = data
+		case "personIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonEventFilter unmarshals raw into the PersonEventFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonEventFilter(ctx context.Context, raw any) (model.PersonEventFilter, error) {
+	var out model.PersonEventFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonEventFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPersonFilter(ctx context.Context, obj any) (model.PersonFilter, error) {
 	var it model.PersonFilter
 	if obj == nil {
@@ -6698,6 +8364,207 @@ func (ec *executionContext) _LegalEntity(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var lifecycleEventImplementors = []string{"LifecycleEvent"}
+
+func (ec *executionContext) _LifecycleEvent(ctx context.Context, sel ast.SelectionSet, obj *model.LifecycleEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lifecycleEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LifecycleEvent")
+		case "id":
+			out.Values[i] = ec._LifecycleEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cursor":
+			out.Values[i] = ec._LifecycleEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._LifecycleEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personId":
+			out.Values[i] = ec._LifecycleEvent_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LifecycleEvent_person(ctx, field, obj)
+				})
+		case "localDate":
+			out.Values[i] = ec._LifecycleEvent_localDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "offsetDays":
+			out.Values[i] = ec._LifecycleEvent_offsetDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "years":
+			out.Values[i] = ec._LifecycleEvent_years(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._LifecycleEvent_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firedAt":
+			out.Values[i] = ec._LifecycleEvent_firedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lifecycleEventConnectionImplementors = []string{"LifecycleEventConnection"}
+
+func (ec *executionContext) _LifecycleEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LifecycleEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lifecycleEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LifecycleEventConnection")
+		case "nodes":
+			out.Values[i] = ec._LifecycleEventConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._LifecycleEventConnection_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._LifecycleEventConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LifecycleEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lifecycleOccurrenceImplementors = []string{"LifecycleOccurrence"}
+
+func (ec *executionContext) _LifecycleOccurrence(ctx context.Context, sel ast.SelectionSet, obj *model.LifecycleOccurrence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lifecycleOccurrenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LifecycleOccurrence")
+		case "key":
+			out.Values[i] = ec._LifecycleOccurrence_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._LifecycleOccurrence_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personId":
+			out.Values[i] = ec._LifecycleOccurrence_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LifecycleOccurrence_person(ctx, field, obj)
+				})
+		case "localDate":
+			out.Values[i] = ec._LifecycleOccurrence_localDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "offsetDays":
+			out.Values[i] = ec._LifecycleOccurrence_offsetDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "years":
+			out.Values[i] = ec._LifecycleOccurrence_years(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeZone":
+			out.Values[i] = ec._LifecycleOccurrence_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fireAt":
+			out.Values[i] = ec._LifecycleOccurrence_fireAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var locationImplementors = []string{"Location"}
 
 func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
@@ -7048,6 +8915,87 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var personChangeImplementors = []string{"PersonChange"}
+
+func (ec *executionContext) _PersonChange(ctx context.Context, sel ast.SelectionSet, obj *model.PersonChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonChange")
+		case "id":
+			out.Values[i] = ec._PersonChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cursor":
+			out.Values[i] = ec._PersonChange_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._PersonChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "personId":
+			out.Values[i] = ec._PersonChange_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonChange_person(ctx, field, obj)
+				})
+		case "changedFields":
+			out.Values[i] = ec._PersonChange_changedFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousManager":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonChange_previousManager(ctx, field, obj)
+				})
+		case "manager":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonChange_manager(ctx, field, obj)
+				})
+		case "reason":
+			out.Values[i] = ec._PersonChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredAt":
+			out.Values[i] = ec._PersonChange_occurredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var personConnectionImplementors = []string{"PersonConnection"}
 
 func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
@@ -7173,6 +9121,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_approvers(ctx, field)
 				})
+		case "lifecycleEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lifecycleEvents(ctx, field)
+				})
+		case "upcomingLifecycleEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_upcomingLifecycleEvents(ctx, field)
+				})
 		case "humaansSync":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -7270,6 +9230,28 @@ func (ec *executionContext) _SkippedManager(ctx context.Context, sel ast.Selecti
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "lifecycleTriggered":
+		return ec._Subscription_lifecycleTriggered(ctx, fields[0])
+	case "personChanged":
+		return ec._Subscription_personChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var syncRunImplementors = []string{"SyncRun"}
@@ -7934,6 +9916,20 @@ func (ec *executionContext) marshalNDataProblem2ᚕgithubᚗcomᚋpeoplegraphᚋ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx context.Context, v any) (civil.Date, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋinternalᚋcivilᚐDate(ctx context.Context, sel ast.SelectionSet, v civil.Date) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8012,6 +10008,72 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLifecycleEvent2ᚕᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LifecycleEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLifecycleEvent2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLifecycleEvent2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEvent(ctx context.Context, sel ast.SelectionSet, v *model.LifecycleEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LifecycleEvent!")
+		return graphql.Null
+	}
+	return ec._LifecycleEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLifecycleEventConnection2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.LifecycleEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LifecycleEventConnection!")
+		return graphql.Null
+	}
+	return ec._LifecycleEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLifecycleEventType2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐType(ctx context.Context, v any) (event.Type, error) {
+	var res event.Type
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLifecycleEventType2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐType(ctx context.Context, sel ast.SelectionSet, v event.Type) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLifecycleOccurrence2ᚕᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleOccurrenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LifecycleOccurrence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLifecycleOccurrence2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleOccurrence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLifecycleOccurrence2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleOccurrence(ctx context.Context, sel ast.SelectionSet, v *model.LifecycleOccurrence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LifecycleOccurrence!")
+		return graphql.Null
+	}
+	return ec._LifecycleOccurrence(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -8052,6 +10114,24 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeopl
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonChange2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonChange(ctx context.Context, sel ast.SelectionSet, v *model.PersonChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonChange!")
+		return graphql.Null
+	}
+	return ec._PersonChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPersonChangeKind2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonChangeKind(ctx context.Context, v any) (model.PersonChangeKind, error) {
+	var res model.PersonChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonChangeKind2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonChangeKind(ctx context.Context, sel ast.SelectionSet, v model.PersonChangeKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -8763,6 +10843,50 @@ func (ec *executionContext) marshalOLegalEntity2ᚖgithubᚗcomᚋpeoplegraphᚋ
 	return ec._LegalEntity(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOLifecycleEventFilter2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐLifecycleEventFilter(ctx context.Context, v any) (*model.LifecycleEventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLifecycleEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLifecycleEventType2ᚕgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐTypeᚄ(ctx context.Context, v any) ([]event.Type, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]event.Type, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLifecycleEventType2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLifecycleEventType2ᚕgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []event.Type) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLifecycleEventType2githubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚋeventᚐType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -8788,6 +10912,14 @@ func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋpeoplegraphᚋpeopl
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPersonEventFilter2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonEventFilter(ctx context.Context, v any) (*model.PersonEventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPersonFilter2ᚖgithubᚗcomᚋpeoplegraphᚋpeoplegraphᚋgraphᚋmodelᚐPersonFilter(ctx context.Context, v any) (*model.PersonFilter, error) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/internal/auth"
+	"github.com/peoplegraph/peoplegraph/internal/pubsub"
 )
 
 // wsCloseForbidden closes a websocket whose connection_init failed to
@@ -55,6 +56,12 @@ type Options struct {
 	CacheTTL time.Duration
 	// Clock drives the cache's expiry; the real clock when nil.
 	Clock clockwork.Clock
+	// Broker streams the event log to subscriptions; without one they fail
+	// with BAD_USER_INPUT. It must be started.
+	Broker *pubsub.Broker
+	// Lifecycle answers upcomingLifecycleEvents; without one it fails with
+	// BAD_USER_INPUT.
+	Lifecycle Lifecycle
 }
 
 // defaultMaxBodyBytes is the default cap on request bodies.
@@ -72,7 +79,8 @@ func NewHandler(opts Options) http.Handler {
 	}
 	limits := opts.Limits.withDefaults()
 	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log,
-		cache: newReadCache(opts.CacheTTL, opts.Clock)}
+		cache: newReadCache(opts.CacheTTL, opts.Clock), broker: opts.Broker,
+		lifecycle: opts.Lifecycle, eventRows: newEventPeople(opts.Client, opts.Clock)}
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity, limits)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -119,14 +127,36 @@ func NewHandler(opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](DefaultAPQCacheSize)})
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
-	srv.SetErrorPresenter(errorPresenter(log))
+	present := errorPresenter(log)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler,
 	) graphql.ResponseHandler {
-		return next(withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait, r.cache)))
+		ctx = withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait, r.cache))
+		if isSubscription(ctx) {
+			return withStreamEnd(ctx, next, present)
+		}
+		return next(ctx)
+	})
+	// Each event of a subscription resolves with loaders of its own, so that
+	// its fields batch without serving what an earlier event read.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler,
+	) *graphql.Response {
+		if isSubscription(ctx) {
+			ctx = withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait, r.cache))
+		}
+		return next(ctx)
 	})
 	srv.AroundRootFields(checkScopes)
 	return http.MaxBytesHandler(authn.Middleware(srv), maxBody)
+}
+
+func isSubscription(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	oc := graphql.GetOperationContext(ctx)
+	return oc.Operation != nil && oc.Operation.Operation == ast.Subscription
 }
 
 // GraphiQLHandler serves GraphiQL for the endpoint at path endpoint.

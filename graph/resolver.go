@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/internal/civil"
+	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
+	"github.com/peoplegraph/peoplegraph/internal/pubsub"
 )
 
 // Operator runs the sync operations the graph exposes. internal/operator
@@ -27,6 +30,15 @@ type Operator interface {
 	NextSync() (time.Time, bool)
 }
 
+// Lifecycle projects lifecycle events; internal/lifecycle's Evaluator is the
+// production implementation.
+type Lifecycle interface {
+	// Upcoming returns the occurrences on a local day in [from, to] of the
+	// given types (every type when empty), ordered by fire instant.
+	Upcoming(ctx context.Context, from, to civil.Date,
+		types []lifecycle.Type) ([]lifecycle.Occurrence, error)
+}
+
 // Resolver is the root resolver. NewHandler builds it from a Config.
 type Resolver struct {
 	client   *ent.Client
@@ -34,4 +46,10 @@ type Resolver struct {
 	limits   Limits
 	log      *slog.Logger
 	cache    *readCache
+	// broker streams the event log to subscriptions; nil turns them off.
+	broker *pubsub.Broker
+	// lifecycle answers upcomingLifecycleEvents; nil turns it off.
+	lifecycle Lifecycle
+	// eventRows reads the people of streamed events for every subscriber.
+	eventRows *eventPeople
 }

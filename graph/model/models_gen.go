@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/ent/person"
 	"github.com/peoplegraph/peoplegraph/internal/civil"
 )
@@ -56,6 +57,46 @@ type HumaansSync struct {
 	HeldRuns []*ent.SyncRun `json:"heldRuns"`
 }
 
+// A page of lifecycle events, oldest first.
+type LifecycleEventConnection struct {
+	// The events of this page.
+	Nodes []*LifecycleEvent `json:"nodes"`
+	// The cursor to pass as after for the next page; null on an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
+	// Whether newer events follow.
+	HasNextPage bool `json:"hasNextPage"`
+	// How many events match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// Which lifecycle events lifecycleEvents returns.
+type LifecycleEventFilter struct {
+	// Only these types; every type when unset or empty.
+	Types []event.Type `json:"types,omitempty"`
+	// Only events of this person (Humaans id).
+	PersonID *string `json:"personId,omitempty"`
+	// Only events on this local day or later.
+	From *civil.Date `json:"from,omitempty"`
+	// Only events on this local day or earlier.
+	To *civil.Date `json:"to,omitempty"`
+}
+
+// Which people's events a subscription receives. Each list that is set must
+// contain the person's current value; lists that are unset or empty match
+// everyone.
+type PersonEventFilter struct {
+	// Departments (exact names).
+	Departments []string `json:"departments,omitempty"`
+	// Locations (ids).
+	Locations []string `json:"locations,omitempty"`
+	// Legal entities (ids).
+	LegalEntities []string `json:"legalEntities,omitempty"`
+	// Employment types, such as full-time.
+	EmploymentTypes []string `json:"employmentTypes,omitempty"`
+	// People (Humaans ids).
+	PersonIds []string `json:"personIds,omitempty"`
+}
+
 // Which people a query returns. All given conditions must hold; list conditions
 // match any of their values.
 type PersonFilter struct {
@@ -97,6 +138,13 @@ type SkippedManager struct {
 	Person *ent.Person `json:"person"`
 	// Why the manager was passed over.
 	Reason SkipReason `json:"reason"`
+}
+
+// Event streams, replayed from the log after a cursor and then live, with no
+// gap and no duplicate. Every field needs the directory:read scope. A stream
+// whose client falls too far behind ends with a SLOW_CONSUMER error whose
+// extensions.cursor is the cursor to resume after.
+type Subscription struct {
 }
 
 // A page of sync runs, newest first.
@@ -228,6 +276,73 @@ func (e *ConnectionStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ConnectionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kinds of directory change.
+type PersonChangeKind string
+
+const (
+	// The person appeared in the directory.
+	PersonChangeKindAdded PersonChangeKind = "ADDED"
+	// Some of the person's fields changed; changedFields says which.
+	PersonChangeKindUpdated PersonChangeKind = "UPDATED"
+	// The person's manager changed.
+	PersonChangeKindManagerChanged PersonChangeKind = "MANAGER_CHANGED"
+	// The person left the directory.
+	PersonChangeKindDeparted PersonChangeKind = "DEPARTED"
+	// A person who had left came back.
+	PersonChangeKindRestored PersonChangeKind = "RESTORED"
+)
+
+var AllPersonChangeKind = []PersonChangeKind{
+	PersonChangeKindAdded,
+	PersonChangeKindUpdated,
+	PersonChangeKindManagerChanged,
+	PersonChangeKindDeparted,
+	PersonChangeKindRestored,
+}
+
+func (e PersonChangeKind) IsValid() bool {
+	switch e {
+	case PersonChangeKindAdded, PersonChangeKindUpdated, PersonChangeKindManagerChanged, PersonChangeKindDeparted, PersonChangeKindRestored:
+		return true
+	}
+	return false
+}
+
+func (e PersonChangeKind) String() string {
+	return string(e)
+}
+
+func (e *PersonChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PersonChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PersonChangeKind", str)
+	}
+	return nil
+}
+
+func (e PersonChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PersonChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PersonChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

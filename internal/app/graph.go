@@ -16,10 +16,12 @@ func (a *App) graphHandlers() (gql, graphiql http.Handler, err error) {
 		return nil, nil, err
 	}
 	gql = graph.NewHandler(graph.Options{
-		Client:   a.db.Client,
-		Operator: operator.New(a.sync.sched, a.sync.engine, a.db),
-		Auth:     authn,
-		Logger:   a.logger.With("component", "graphql"),
+		Client:    a.db.Client,
+		Operator:  operator.New(a.sync.sched, a.sync.engine, a.db),
+		Auth:      authn,
+		Logger:    a.logger.With("component", "graphql"),
+		Broker:    a.events.broker,
+		Lifecycle: a.events.eval,
 		Limits: graph.Limits{
 			MaxDepth:      a.cfg.MaxDepth,
 			MaxComplexity: a.cfg.MaxComplexity,
