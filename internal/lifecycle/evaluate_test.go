@@ -135,6 +135,8 @@ func TestEvaluateLookbackBoundsCatchUp(t *testing.T) {
 	mustPerson(t, db, "p1", dates{birth: "1980-03-08"})
 	mustPerson(t, db, "p2", dates{birth: "1980-03-09"})
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC))
+	// The last evaluation ran three days ago, longer ago than the look-back.
+	seedCheckpoint(t, db, clock.Now().Add(-3*24*time.Hour))
 	e := newEvaluator(t, db, clock, lifecycle.Config{Lookback: 24 * time.Hour})
 	require.Equal(t, 1, mustEvaluate(t, e))
 	require.Equal(t, []string{key("p2", lifecycle.Birthday, 0, "2026-03-09")}, storedKeys(t, db))
@@ -160,6 +162,7 @@ func TestEvaluateReplicasStoreEachOccurrenceOnce(t *testing.T) {
 			t.Cleanup(func() { _ = other.Close() })
 		}
 		clock := clockwork.NewFakeClockAt(time.Date(2026, 4, 9, 23, 0, 0, 0, time.UTC))
+		seedCheckpoint(t, db, clock.Now().Add(-10*24*time.Hour))
 		replicas := []*lifecycle.Evaluator{
 			newEvaluator(t, db, clock, lifecycle.Config{Lookback: 10 * 24 * time.Hour}),
 			newEvaluator(t, other, clock, lifecycle.Config{Lookback: 10 * 24 * time.Hour}),
@@ -261,6 +264,7 @@ func TestEvaluateEndDateOfPeopleWhoLeft(t *testing.T) {
 		mustPerson(t, db, "leaver", dates{end: day, status: person.StatusOFFBOARDED,
 			departed: morning, timezone: "Europe/Paris"})
 		clock := clockwork.NewFakeClockAt(morning.Add(3 * 24 * time.Hour))
+		seedCheckpoint(t, db, morning)
 		require.Equal(t, 1, mustEvaluate(t, newEvaluator(t, db, clock, lifecycle.Config{})))
 	})
 

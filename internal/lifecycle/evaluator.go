@@ -48,23 +48,49 @@ func New(db *store.DB, cfg Config) (*Evaluator, error) {
 // the configured extra ones.
 func (e *Evaluator) Schedules() []Schedule { return slices.Clone(e.cfg.Schedules) }
 
-// Evaluate fires what is due: every occurrence whose fire instant lies in
-// (now-Lookback, now] and that the log does not hold yet is inserted, in
-// fire order, in one transaction. It returns how many it inserted. Run at
-// start-up, it fires what fell due while the service was down.
+// Evaluate fires what is due and returns how many occurrences it
+// inserted. The occurrences not in the log yet are inserted in fire order,
+// in one transaction that also moves the evaluation checkpoint on to now.
+//
+// What is due depends on the checkpoint, the instant of the last
+// successful evaluation:
+//   - for people that evaluation knew, every occurrence whose fire instant
+//     lies in (max(now-Lookback, checkpoint), now]: run at start-up, it
+//     fires once what fell due while the service was down;
+//   - for everyone, occurrences on the person's local today whose fire
+//     instant has passed (and is within Lookback), so that a date moved to
+//     today, or a pre-hire synced on their first day after the trigger
+//     hour, still fires that day;
+//   - nothing else for people new since the checkpoint (added by a sync),
+//     nor for anyone on a database that has no checkpoint yet: a fresh
+//     install does not fire a week of past dates.
 func (e *Evaluator) Evaluate(ctx context.Context) (int, error) {
 	start := time.Now()
-	now := e.cfg.Clock.Now()
-	after := now.Add(-e.cfg.Lookback)
-	window := func(loc *time.Location) span {
-		return fireWindow(loc, e.cfg.Hour, after, now)
-	}
-	utcDays := span{civil.DateOf(after.UTC()), civil.DateOf(now.UTC())}
-	occs, people, err := e.compute(ctx, &e.rules, window, utcDays)
+	now := e.cfg.Clock.Now().Truncate(time.Microsecond)
+	cp, err := readCheckpoint(ctx, e.db.Client.Checkpoint)
 	if err != nil {
 		return 0, fmt.Errorf("lifecycle: evaluate: %w", err)
 	}
-	fired, err := e.store(ctx, occs)
+	after := now.Add(-e.cfg.Lookback)
+	since := after
+	if cp.reached.After(since) {
+		since = cp.reached
+	}
+	hour := e.cfg.Hour
+	windows := func(loc *time.Location) (span, span) {
+		today := todayWindow(loc, hour, after, now)
+		if !cp.exists() {
+			return today, today
+		}
+		return union(fireWindow(loc, hour, since, now), today), today
+	}
+	utcDays := span{civil.DateOf(after.UTC()), civil.DateOf(now.UTC())}
+	occs, seen, err := e.compute(ctx, &e.rules, windows, utcDays, cp.known)
+	if err != nil {
+		return 0, fmt.Errorf("lifecycle: evaluate: %w", err)
+	}
+	next := checkpoint{reached: now, people: seen.latest}
+	fired, err := e.store(ctx, occs, next)
 	if err != nil {
 		return 0, fmt.Errorf("lifecycle: evaluate: %w", err)
 	}
@@ -72,27 +98,45 @@ func (e *Evaluator) Evaluate(ctx context.Context) (int, error) {
 	if fired > 0 {
 		level = e.cfg.Logger.Info
 	}
-	level("lifecycle evaluated", "fired", fired, "due", len(occs), "people", people,
-		"duration", time.Since(start))
+	level("lifecycle evaluated", "fired", fired, "due", len(occs), "people", seen.count,
+		"new", seen.fresh, "since", since, "duration", time.Since(start))
 	return fired, nil
 }
 
-// compute loads the people and returns their occurrences in window (per
-// zone), sorted by fire instant, and how many people it looked at. Leavers
-// are loaded when their end date is near utcDays.
-func (e *Evaluator) compute(ctx context.Context, r *rules, window func(*time.Location) span,
-	utcDays span) ([]Occurrence, int, error) {
-	zs := newZoneSet(&e.locs, e.cfg.DefaultZone, r.schedules, window)
-	people, err := loadPeople(ctx, e.db.SQL, leaverEnds(utcDays, r.schedules), zs)
+// loaded describes the people an evaluation looked at.
+type loaded struct {
+	count int
+	// fresh is how many of them were new to the evaluation.
+	fresh int
+	// latest is the latest creation time among them; zero when none.
+	latest time.Time
+}
+
+// compute loads the people and returns their occurrences in their zone's
+// windows, the due one for people known says the last evaluation knew and
+// the today one for the others, sorted by fire instant. Leavers are loaded
+// when their end date is near utcDays.
+func (e *Evaluator) compute(ctx context.Context, r *rules, w windows, utcDays span,
+	known func(created time.Time) bool) ([]Occurrence, loaded, error) {
+	zs := newZoneSet(&e.locs, e.cfg.DefaultZone, r.schedules, w)
+	people, err := loadPeople(ctx, e.db.SQL, leaverEnds(utcDays, r.schedules), zs, known)
 	if err != nil {
-		return nil, 0, err
+		return nil, loaded{}, err
 	}
+	seen := loaded{count: len(people)}
 	var occs []Occurrence
 	for i := range people {
-		occs = r.occurrences(occs, &people[i])
+		p := &people[i]
+		if p.created.After(seen.latest) {
+			seen.latest = p.created
+		}
+		if p.win == &p.zone.today {
+			seen.fresh++
+		}
+		occs = r.occurrences(occs, p)
 	}
 	slices.SortFunc(occs, func(a, b Occurrence) int {
 		return cmp.Or(a.FireAt.Compare(b.FireAt), cmp.Compare(a.Key, b.Key))
 	})
-	return occs, len(people), nil
+	return occs, seen, nil
 }

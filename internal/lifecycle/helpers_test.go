@@ -184,3 +184,29 @@ func assertNoError(t testing.TB, err error) bool {
 	}
 	return true
 }
+
+// seedCheckpoint records that evaluation ran up to reached and knew
+// everyone stored now, as a database that has been evaluating for a while
+// would.
+func seedCheckpoint(t testing.TB, db *store.DB, reached time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	people, err := db.Client.Person.Query().All(ctx)
+	require.NoError(t, err)
+	var latest *time.Time
+	for _, p := range people {
+		if latest == nil || p.CreatedAt.After(*latest) {
+			latest = &p.CreatedAt
+		}
+	}
+	require.NoError(t, db.Client.Checkpoint.Create().SetID(lifecycle.CheckpointID).
+		SetReachedAt(reached).SetNillablePeopleCreatedAt(latest).Exec(ctx))
+}
+
+// checkpointAt returns the instant the stored checkpoint has reached.
+func checkpointAt(t testing.TB, db *store.DB) time.Time {
+	t.Helper()
+	cp, err := db.Client.Checkpoint.Get(context.Background(), lifecycle.CheckpointID)
+	require.NoError(t, err)
+	return cp.ReachedAt
+}

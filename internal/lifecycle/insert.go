@@ -15,22 +15,30 @@ import (
 // well under SQLite's and Postgres' bind-variable limits.
 const batchSize = 1000
 
-// store inserts the occurrences the log does not hold yet and returns how
-// many it inserted. Occurrences already stored, the common case for a
-// periodic evaluation, are filtered out before any write transaction opens;
-// the rest are checked again under the log lock, which serialises writers,
-// so that the count is exact even with concurrent evaluators.
-func (e *Evaluator) store(ctx context.Context, occs []Occurrence) (int, error) {
+// store inserts the occurrences the log does not hold yet, advances the
+// checkpoint to next in the same transaction, and returns how many it
+// inserted. Occurrences already stored, the common case for a periodic
+// evaluation, are filtered out before the write transaction opens; the
+// rest are checked again under the log lock, which serialises writers, so
+// that the count is exact and the checkpoint monotonic even with concurrent
+// evaluators.
+func (e *Evaluator) store(ctx context.Context, occs []Occurrence, next checkpoint) (int, error) {
 	fresh, err := e.unstored(ctx, e.db.Client.Event, occs)
-	if err != nil || len(fresh) == 0 {
+	if err != nil {
 		return 0, err
 	}
 	tx, err := e.db.Client.Tx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
+	if err := pubsub.LockLog(ctx, tx, e.db.Dialect); err != nil {
+		return 0, rollback(tx, err)
+	}
 	n, err := e.insert(ctx, tx, fresh)
 	if err != nil {
+		return 0, rollback(tx, err)
+	}
+	if err := advanceCheckpoint(ctx, tx, next); err != nil {
 		return 0, rollback(tx, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -42,11 +50,11 @@ func (e *Evaluator) store(ctx context.Context, occs []Occurrence) (int, error) {
 	return n, nil
 }
 
-// insert writes the occurrences not stored yet inside tx, holding the log
-// lock, and announces them.
+// insert writes the occurrences not stored yet inside tx, whose caller
+// holds the log lock, and announces them.
 func (e *Evaluator) insert(ctx context.Context, tx *ent.Tx, occs []Occurrence) (int, error) {
-	if err := pubsub.LockLog(ctx, tx, e.db.Dialect); err != nil {
-		return 0, err
+	if len(occs) == 0 {
+		return 0, nil
 	}
 	fresh, err := e.unstored(ctx, tx.Event, occs)
 	if err != nil || len(fresh) == 0 {

@@ -41,6 +41,11 @@ type personDates struct {
 	birth      civil.Date
 	hiddenBday bool
 	zone       *zone
+	// created is when the row was inserted, by the inserter's clock.
+	created time.Time
+	// win is the zone's window that applies: due for people the last
+	// evaluation knew, today for people new to this one.
+	win *window
 }
 
 // rules computes occurrences from dates.
@@ -51,17 +56,17 @@ type rules struct {
 	includeHidden bool
 }
 
-// occurrences appends p's occurrences that fire on a day of p.zone.fire.
+// occurrences appends p's occurrences that fire on a day of p.win.
 func (r *rules) occurrences(out []Occurrence, p *personDates) []Occurrence {
-	z := p.zone
-	if z.fire.empty() {
+	w := p.win
+	if w.fire.empty() {
 		return out
 	}
 	for i, s := range r.schedules {
 		if !r.eligible(p, s) {
 			continue
 		}
-		anchors := z.anchors[i]
+		anchors := w.anchors[i]
 		switch s.Type {
 		case StartDate:
 			out = r.once(out, p, s, p.start, anchors)

@@ -31,8 +31,9 @@ func (e *Evaluator) Upcoming(ctx context.Context, from, to civil.Date,
 		return nil, nil
 	}
 	days := span{from, to}
-	window := func(*time.Location) span { return days }
-	occs, _, err := e.compute(ctx, r, window, days)
+	window := func(*time.Location) (span, span) { return days, days }
+	known := func(time.Time) bool { return true }
+	occs, _, err := e.compute(ctx, r, window, days, known)
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: upcoming: %w", err)
 	}

@@ -19,16 +19,37 @@ func (s span) contains(d civil.Date) bool {
 // shift moves both ends by n days.
 func (s span) shift(n int) span { return span{s.from.AddDays(n), s.to.AddDays(n)} }
 
-// zone is a resolved time zone with the anchor dates each schedule looks at
-// in the current evaluation.
-type zone struct {
-	name string
-	loc  *time.Location
+// window is the local days one group of people fires on in an evaluation,
+// and the anchor dates each schedule looks at for them.
+type window struct {
 	// fire is the range of local days whose firing falls in the window.
 	fire span
 	// anchors[i] is fire shifted back by schedule i's offset.
 	anchors []span
 }
+
+func newWindow(fire span, schedules []Schedule) window {
+	w := window{fire: fire, anchors: make([]span, len(schedules))}
+	for i, s := range schedules {
+		w.anchors[i] = fire.shift(-s.OffsetDays)
+	}
+	return w
+}
+
+// zone is a resolved time zone with its windows in the current evaluation.
+type zone struct {
+	name string
+	loc  *time.Location
+	// due is the window of people the last evaluation knew: what fell due
+	// since it ran.
+	due window
+	// today is the window of people new to this evaluation: only what is
+	// due on the zone's current day.
+	today window
+}
+
+// windows returns a zone's due and today fire days.
+type windows func(loc *time.Location) (due, today span)
 
 // zoneKey is what resolves a person's zone: their own, then their location's.
 type zoneKey struct{ person, location string }
@@ -38,15 +59,15 @@ type zoneSet struct {
 	locs      *locationCache
 	def       *time.Location
 	schedules []Schedule
-	window    func(loc *time.Location) span
+	windows   windows
 	byKey     map[zoneKey]*zone
 	byName    map[string]*zone
 }
 
 func newZoneSet(locs *locationCache, def *time.Location, schedules []Schedule,
-	window func(*time.Location) span) *zoneSet {
+	w windows) *zoneSet {
 	return &zoneSet{
-		locs: locs, def: def, schedules: schedules, window: window,
+		locs: locs, def: def, schedules: schedules, windows: w,
 		byKey: map[zoneKey]*zone{}, byName: map[string]*zone{},
 	}
 }
@@ -73,11 +94,9 @@ func (zs *zoneSet) zone(loc *time.Location) *zone {
 	if z, ok := zs.byName[loc.String()]; ok {
 		return z
 	}
-	z := &zone{name: loc.String(), loc: loc, fire: zs.window(loc)}
-	z.anchors = make([]span, len(zs.schedules))
-	for i, s := range zs.schedules {
-		z.anchors[i] = z.fire.shift(-s.OffsetDays)
-	}
+	due, today := zs.windows(loc)
+	z := &zone{name: loc.String(), loc: loc,
+		due: newWindow(due, zs.schedules), today: newWindow(today, zs.schedules)}
 	zs.byName[z.name] = z
 	return z
 }
@@ -121,4 +140,40 @@ func fireWindow(loc *time.Location, hour int, after, until time.Time) span {
 		to = to.AddDays(-1)
 	}
 	return span{from, to}
+}
+
+// todayWindow returns loc's current local day at until when its firing at
+// hour falls in (after, until], and an empty span otherwise.
+func todayWindow(loc *time.Location, hour int, after, until time.Time) span {
+	d := civil.DateOf(until.In(loc))
+	if at := fireInstant(d, loc, hour); at.After(after) && !at.After(until) {
+		return span{d, d}
+	}
+	return span{d, d.AddDays(-1)}
+}
+
+// union returns the smallest span holding a and b, which must overlap or
+// touch unless one of them is empty.
+func union(a, b span) span {
+	switch {
+	case a.empty():
+		return b
+	case b.empty():
+		return a
+	}
+	return span{minDate(a.from, b.from), maxDate(a.to, b.to)}
+}
+
+func minDate(a, b civil.Date) civil.Date {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxDate(a, b civil.Date) civil.Date {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -112,6 +112,7 @@ func TestEvaluateResolvesTheZone(t *testing.T) {
 	mustPerson(t, db, "bad-location", dates{birth: "1990-05-05", location: "nowhere"})
 
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 5, 7, 0, 0, 0, 0, time.UTC))
+	seedCheckpoint(t, db, time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC))
 	e := newEvaluator(t, db, clock, lifecycle.Config{DefaultZone: mustZone(t, "Europe/Rome")})
 	require.Equal(t, 5, mustEvaluate(t, e))
 
