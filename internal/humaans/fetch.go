@@ -81,18 +81,18 @@ func explainCredentials(err error) error {
 // as its own listing (all three when none are given) and merging them
 // de-duplicated by id. People a key's scopes hide are simply absent.
 func (c *Client) People(ctx context.Context, statuses ...Status) ([]Person, error) {
-	return whole(c.people(ctx, statuses))
+	return whole(c.people(ctx, statuses, newInterner()))
 }
 
 // JobRoles returns every job role row, history and scheduled changes
 // included.
 func (c *Client) JobRoles(ctx context.Context) ([]JobRole, error) {
-	return whole(listAll(ctx, c, newListing("/job-roles", nil), jobRoleID))
+	return whole(listAll(ctx, c, newListing("/job-roles", nil).sharing(newInterner()), jobRoleID))
 }
 
 // Locations returns every location.
 func (c *Client) Locations(ctx context.Context) ([]Location, error) {
-	return whole(listAll(ctx, c, newListing("/locations", nil), locationID))
+	return whole(listAll(ctx, c, newListing("/locations", nil).sharing(newInterner()), locationID))
 }
 
 // Companies returns every company (legal entity) of the account.
@@ -107,7 +107,8 @@ func (c *Client) CustomFields(ctx context.Context) ([]CustomField, error) {
 
 // CustomValues returns every custom value of every person.
 func (c *Client) CustomValues(ctx context.Context) ([]CustomValue, error) {
-	return whole(listAll(ctx, c, newListing("/custom-values", nil), customValueID))
+	l := newListing("/custom-values", nil).sharing(newInterner())
+	return whole(listAll(ctx, c, l, customValueID))
 }
 
 // Snapshot reads everything a directory sync needs at once, within the
@@ -120,7 +121,11 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 		s          Snapshot
 		mu         sync.Mutex
 		incomplete bool
+		// One interner for every listing: roles and custom values share
+		// the person ids the people listing holds.
+		names = newInterner()
 	)
+	list := func(route string) listing { return newListing(route, nil).sharing(names) }
 	keep := func(err error) error {
 		if !errors.Is(err, errIncomplete) {
 			return err
@@ -134,27 +139,27 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		s.People, err = c.people(gctx, nil)
+		s.People, err = c.people(gctx, nil, names)
 		return keep(err)
 	})
 	g.Go(func() (err error) {
-		s.JobRoles, err = listAll(gctx, c, newListing("/job-roles", nil), jobRoleID)
+		s.JobRoles, err = listAll(gctx, c, list("/job-roles"), jobRoleID)
 		return keep(err)
 	})
 	g.Go(func() (err error) {
-		s.Locations, err = listAll(gctx, c, newListing("/locations", nil), locationID)
+		s.Locations, err = listAll(gctx, c, list("/locations"), locationID)
 		return keep(err)
 	})
 	g.Go(func() (err error) {
-		s.Companies, err = listAll(gctx, c, newListing("/companies", nil), companyID)
+		s.Companies, err = listAll(gctx, c, list("/companies"), companyID)
 		return keep(err)
 	})
 	g.Go(func() (err error) {
-		s.CustomFields, err = listAll(gctx, c, newListing("/custom-fields", nil), customFieldID)
+		s.CustomFields, err = listAll(gctx, c, list("/custom-fields"), customFieldID)
 		return keep(err)
 	})
 	g.Go(func() (err error) {
-		s.CustomValues, err = listAll(gctx, c, newListing("/custom-values", nil), customValueID)
+		s.CustomValues, err = listAll(gctx, c, list("/custom-values"), customValueID)
 		return keep(err)
 	})
 	g.Go(func() error {
@@ -175,7 +180,9 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 // people reads the status listings concurrently and merges them. Like
 // listAll, a short listing yields its rows together with an error wrapping
 // errIncomplete.
-func (c *Client) people(ctx context.Context, statuses []Status) ([]Person, error) {
+func (c *Client) people(
+	ctx context.Context, statuses []Status, names *interner,
+) ([]Person, error) {
 	if len(statuses) == 0 {
 		statuses = allStatuses
 	}
@@ -184,7 +191,7 @@ func (c *Client) people(ctx context.Context, statuses []Status) ([]Person, error
 	g, gctx := errgroup.WithContext(ctx)
 	for i, st := range statuses {
 		g.Go(func() error {
-			l := newListing("/people", url.Values{"status": {string(st)}})
+			l := newListing("/people", url.Values{"status": {string(st)}}).sharing(names)
 			lists[i], errs[i] = listAll(gctx, c, l, personID)
 			if errors.Is(errs[i], errIncomplete) {
 				return nil
@@ -195,19 +202,30 @@ func (c *Client) people(ctx context.Context, statuses []Status) ([]Person, error
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	return mergePeople(lists), errors.Join(errs...)
+}
 
-	seen := make(map[string]struct{})
-	var merged []Person
+// mergePeople concatenates the status listings into one slice of their
+// combined length, dropping ids already taken from an earlier listing, and
+// releases each listing as soon as it is copied.
+func mergePeople(lists [][]Person) []Person {
+	n := 0
 	for _, list := range lists {
-		for _, p := range list {
-			if _, dup := seen[p.ID]; dup {
+		n += len(list)
+	}
+	seen := make(map[string]struct{}, n)
+	merged := make([]Person, 0, n)
+	for i, list := range lists {
+		for j := range list {
+			if _, dup := seen[list[j].ID]; dup {
 				continue
 			}
-			seen[p.ID] = struct{}{}
-			merged = append(merged, p)
+			seen[list[j].ID] = struct{}{}
+			merged = append(merged, list[j])
 		}
+		lists[i] = nil
 	}
-	return merged, errors.Join(errs...)
+	return merged
 }
 
 // getObject GETs a single JSON object into out; valid checks it after

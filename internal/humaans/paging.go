@@ -43,6 +43,9 @@ type listing struct {
 	route    string
 	query    url.Values
 	resource string
+	// names shares repeated strings across the listing's records, and
+	// across listings read together; nil leaves them as decoded.
+	names *interner
 }
 
 func newListing(route string, query url.Values) listing {
@@ -50,6 +53,12 @@ func newListing(route string, query url.Values) listing {
 	if len(query) > 0 {
 		l.resource += "?" + query.Encode()
 	}
+	return l
+}
+
+// sharing returns l with its records' repeated strings shared through in.
+func (l listing) sharing(in *interner) listing {
+	l.names = in
 	return l
 }
 
@@ -75,7 +84,13 @@ type pageOf[T any] struct {
 	data  []T
 }
 
-func fetchPage[T any](ctx context.Context, c *Client, l listing, skip, n int) (pageOf[T], error) {
+// fetchPage reads one page. When dst has room (its capacity is the page's
+// expected length) the rows are decoded straight into its backing array, so
+// that a listing read in parallel lands in one allocation; a page longer
+// than that capacity is decoded into a fresh slice instead.
+func fetchPage[T any](
+	ctx context.Context, c *Client, l listing, skip, n int, dst []T,
+) (pageOf[T], error) {
 	q := url.Values{}
 	for k, v := range l.query {
 		q[k] = v
@@ -84,6 +99,11 @@ func fetchPage[T any](ctx context.Context, c *Client, l listing, skip, n int) (p
 	q.Set("$skip", strconv.Itoa(skip))
 	var env envelope[T]
 	err := c.get(ctx, request{op: l.op(n), route: l.route, query: q}, func(b []byte) error {
+		// A retried attempt starts from clean rows: fields a decode left
+		// behind must not leak into the next one.
+		clear(dst[:cap(dst)])
+		data := dst[:0]
+		env = envelope[T]{Data: &data}
 		if err := json.Unmarshal(b, &env); err != nil {
 			return err
 		}
@@ -99,6 +119,7 @@ func fetchPage[T any](ctx context.Context, c *Client, l listing, skip, n int) (p
 	if env.Skip != nil {
 		p.skip = *env.Skip
 	}
+	internRows(l.names, p.data)
 	return p, nil
 }
 
@@ -185,7 +206,7 @@ func listingError(l listing, err error) error {
 func readListing[T any](
 	ctx context.Context, c *Client, l listing, id func(*T) string,
 ) ([]T, error) {
-	first, err := fetchPage[T](ctx, c, l, 0, 1)
+	first, err := fetchPage[T](ctx, c, l, 0, 1, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +249,7 @@ func readSequential[T any](
 			return k.result()
 		}
 		var err error
-		if p, err = fetchPage[T](ctx, c, l, next, n+1); err != nil {
+		if p, err = fetchPage[T](ctx, c, l, next, n+1, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -236,12 +257,14 @@ func readSequential[T any](
 
 // readParallel fetches pages 2.. at once (within the client's bounds), each
 // at a multiple of the first page's length, and checks they tile exactly.
+// The pages are decoded into one slice of the listing's total length, each
+// into its own window, so that the rows are never copied.
 func readParallel[T any](
 	ctx context.Context, c *Client, l listing, id func(*T) string, first pageOf[T],
 ) ([]T, error) {
 	step, total := len(first.data), first.total
-	pages := make([][]T, (total+step-1)/step)
-	pages[0] = first.data
+	rows := make([]T, total)
+	copy(rows, first.data)
 	var (
 		mu      sync.Mutex
 		fetched = step
@@ -250,18 +273,22 @@ func readParallel[T any](
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.cfg.concurrency)
-	for i := 1; i < len(pages); i++ {
+	for skip, n := step, 2; skip < total; skip, n = skip+step, n+1 {
 		g.Go(func() error {
-			p, err := fetchPage[T](gctx, c, l, i*step, i+1)
+			end := min(skip+step, total)
+			window := rows[skip:skip:end]
+			p, err := fetchPage(gctx, c, l, skip, n, window)
 			if err != nil {
 				return err
 			}
-			if err := checkTile(p, i*step, step, total, i+1); err != nil {
+			if err := checkTile(p, skip, step, total, n); err != nil {
 				return err
+			}
+			if len(p.data) > 0 && &p.data[0] != &rows[skip] {
+				copy(rows[skip:end], p.data)
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			pages[i] = p.data
 			fetched += len(p.data)
 			c.report(Progress{Resource: l.resource, Fetched: fetched, Total: total})
 			return nil
@@ -270,14 +297,24 @@ func readParallel[T any](
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	return distinct(id, rows)
+}
 
-	k := newCollector(c, l, id, total)
-	for _, data := range pages {
-		if err := k.add(data); err != nil {
-			return nil, err
+// distinct checks that no id appears twice among rows, which means records
+// shifted between pages read in parallel.
+func distinct[T any](id func(*T) string, rows []T) ([]T, error) {
+	seen := make(map[string]struct{}, min(len(rows), maxPrealloc))
+	for i := range rows {
+		key := id(&rows[i])
+		if key == "" {
+			continue
 		}
+		if _, dup := seen[key]; dup {
+			return nil, fmt.Errorf("%w: id %s appeared on two pages", errDrift, key)
+		}
+		seen[key] = struct{}{}
 	}
-	return k.result()
+	return rows, nil
 }
 
 func checkTile[T any](p pageOf[T], skip, step, total, n int) error {
