@@ -29,7 +29,8 @@ const (
 	// DefaultHour is the product's default local firing hour. Config.Hour
 	// is used as given (0 is midnight), so callers set it explicitly.
 	DefaultHour = 9
-	// DefaultLookback is how far back an evaluation fires missed occurrences.
+	// DefaultLookback is how far back an evaluation after downtime fires
+	// missed occurrences.
 	DefaultLookback = 7 * 24 * time.Hour
 )
 
@@ -44,8 +45,10 @@ type Config struct {
 	// LeapDay is the policy for 29 February anchors in common years;
 	// LeapDayFeb28 when empty.
 	LeapDay LeapDayPolicy
-	// Lookback bounds catch-up: an evaluation fires every occurrence whose
-	// fire instant lies in (now-Lookback, now]. DefaultLookback when zero.
+	// Lookback bounds catch-up: an evaluation never fires an occurrence
+	// whose fire instant is more than Lookback before now, however long ago
+	// the last evaluation ran (see Evaluator.Evaluate). DefaultLookback
+	// when zero.
 	Lookback time.Duration
 	// Schedules are added to DefaultSchedules, e.g. {StartDate, -7} for a
 	// reminder a week before someone starts. Duplicates are ignored.
