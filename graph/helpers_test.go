@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -26,7 +27,9 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
 	"github.com/peoplegraph/peoplegraph/internal/humaans"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
+	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
 	"github.com/peoplegraph/peoplegraph/internal/operator"
+	"github.com/peoplegraph/peoplegraph/internal/pubsub"
 	"github.com/peoplegraph/peoplegraph/internal/schedule"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 )
@@ -57,6 +60,8 @@ type env struct {
 	clock   *clockwork.FakeClock
 	srv     *httptest.Server
 	queries *countingDriver
+	// broker streams the log to subscriptions, with envOptions.events.
+	broker *pubsub.Broker
 	// selected are the custom fields the first sync selected.
 	selected []string
 }
@@ -71,6 +76,12 @@ type envOptions struct {
 	noSync bool
 	// cacheTTL turns the shared read cache on, expiring on the env's clock.
 	cacheTTL time.Duration
+	// events starts an event broker and a lifecycle evaluator for the graph,
+	// the broker with these options.
+	events     bool
+	brokerOpts []pubsub.Option
+	// wrapListener, when set, wraps the server's listener.
+	wrapListener func(net.Listener) net.Listener
 }
 
 func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
@@ -103,16 +114,31 @@ func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
 	}
 	e.queries = &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.SQL)}
 	client := ent.NewClient(ent.Driver(e.queries))
+	var eval graph.Lifecycle
+	if o.events {
+		e.broker = pubsub.New(db, o.brokerOpts...)
+		require.NoError(t, e.broker.Start(context.Background()))
+		t.Cleanup(func() { require.NoError(t, e.broker.Close()) })
+		ev, err := lifecycle.New(db, lifecycle.Config{Clock: clock})
+		require.NoError(t, err)
+		eval = ev
+	}
 	h := graph.NewHandler(graph.Options{
-		Client:   client,
-		Operator: operator.New(sched, engine, db),
-		Auth:     o.auth,
-		Limits:   o.limits,
-		CacheTTL: o.cacheTTL,
-		Clock:    clock,
-		Logger:   slog.New(slog.NewTextHandler(testWriter{t}, nil)),
+		Broker:    e.broker,
+		Lifecycle: eval,
+		Client:    client,
+		Operator:  operator.New(sched, engine, db),
+		Auth:      o.auth,
+		Limits:    o.limits,
+		CacheTTL:  o.cacheTTL,
+		Clock:     clock,
+		Logger:    slog.New(slog.NewTextHandler(testWriter{t}, nil)),
 	})
-	e.srv = httptest.NewServer(h)
+	e.srv = httptest.NewUnstartedServer(h)
+	if o.wrapListener != nil {
+		e.srv.Listener = o.wrapListener(e.srv.Listener)
+	}
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }
