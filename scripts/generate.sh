@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go generate ./ent
-go run github.com/99designs/gqlgen generate
+go tool gqlgen generate
