@@ -227,8 +227,21 @@ func (a *applier) aliases(ctx context.Context) error {
 	})
 }
 
+// events appends the change events of the person writes, a batch at a
+// time, so that a large sync never holds all of its events at once.
 func (a *applier) events(ctx context.Context) error {
-	return chunks(a.plan.events(), a.batch, func(rows []eventRow) error {
-		return a.insertEvents(ctx, rows)
-	})
+	rows := make([]eventRow, 0, a.batch+1)
+	for _, w := range a.plan.writes {
+		rows = appendEvents(rows, w)
+		if len(rows) >= a.batch {
+			if err := a.insertEvents(ctx, rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return a.insertEvents(ctx, rows)
 }

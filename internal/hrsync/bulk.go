@@ -3,6 +3,7 @@ package hrsync
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/ent/person"
 	"github.com/peoplegraph/peoplegraph/ent/schema"
+	"github.com/peoplegraph/peoplegraph/internal/civil"
 )
 
 // The large writes of a sync, people, custom values and events, are sent as plain
@@ -36,14 +38,14 @@ func (a *applier) upsertPeople(ctx context.Context, ws []*personWrite) error {
 	for _, w := range ws {
 		r := w.rec
 		ins.Values(
-			r.ID, optional(r.EmployeeID), r.FirstName, r.LastName,
-			optional(r.PreferredName), optional(r.WorkEmail), optional(r.JobTitle),
-			optional(r.Department), jsonOrNull(r.Teams), optional(r.EmploymentType),
+			r.ID, nullable(r.EmployeeID), r.FirstName, r.LastName,
+			nullable(r.PreferredName), nullable(r.WorkEmail), nullable(r.JobTitle),
+			nullable(r.Department), jsonOrNull(r.Teams), nullable(r.EmploymentType),
 			string(r.Status),
-			r.StartDate, r.EndDate, r.ProbationEnd,
-			r.DateOfBirth, r.BirthdayHidden, optional(r.Timezone),
-			optional(r.ManagerID), optional(r.LocationID), optional(r.LegalEntityID),
-			w.departedAt, a.now, a.now, w.hash,
+			dateOrNull(r.StartDate), dateOrNull(r.EndDate), dateOrNull(r.ProbationEnd),
+			dateOrNull(r.DateOfBirth), r.BirthdayHidden, nullable(r.Timezone),
+			nullable(r.ManagerID), nullable(r.LocationID), nullable(r.LegalEntityID),
+			timeOrNull(w.departedAt), a.now, a.now, w.hash,
 		)
 	}
 	ins.OnConflict(
@@ -107,6 +109,31 @@ func (a *applier) exec(ctx context.Context, ins *entsql.InsertBuilder) error {
 	}
 	_, err = a.tx.ExecContext(ctx, query, args...)
 	return err
+}
+
+// nullable binds the empty string as NULL. Plain strings and nil bind
+// without the reflection database/sql spends on pointer arguments.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// dateOrNull binds a date as its stored text, or NULL for the zero date.
+func dateOrNull(d civil.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+// timeOrNull binds a time, or NULL.
+func timeOrNull(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
 }
 
 // jsonOrNull encodes a list as JSON text, or NULL when it is empty.

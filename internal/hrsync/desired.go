@@ -24,9 +24,13 @@ type desired struct {
 	inSnapshot map[string]struct{}
 	problems   []schema.Problem
 	skipped    int
+	// listed counts the people the snapshot listed.
+	listed int
 }
 
-// builder turns a snapshot into the desired directory.
+// builder turns a snapshot into the desired directory. It consumes the
+// snapshot's people, job roles and custom values: build leaves those lists
+// empty once the records hold what the sync needs of them.
 type builder struct {
 	snap              *humaans.Snapshot
 	stored            *state
@@ -57,10 +61,7 @@ func (b *builder) build() *desired {
 	}
 	b.zones = make(map[string]bool)
 
-	roles := make(map[string][]humaans.JobRole, len(b.snap.People))
-	for _, r := range b.snap.JobRoles {
-		roles[r.PersonID] = append(roles[r.PersonID], r)
-	}
+	roles := rolesByPerson(b.snap.JobRoles)
 	for i := range b.snap.People {
 		p := &b.snap.People[i]
 		b.out.inSnapshot[p.ID] = struct{}{}
@@ -69,10 +70,34 @@ func (b *builder) build() *desired {
 			b.out.created[r.ID] = p.CreatedAt
 		}
 	}
+	b.out.listed = len(b.snap.People)
+	// The records hold what the sync needs of people and roles from here:
+	// let the snapshot's copies go while the rest of the plan is built.
+	b.snap.People, b.snap.JobRoles = nil, nil
 	b.dropDuplicateEmails()
 	b.resolveManagers()
 	b.addCustomValues()
+	b.snap.CustomValues = nil
 	return b.out
+}
+
+// rolesByPerson sorts roles by person (keeping each person's rows in their
+// listed order) and returns each person's rows as a window of that slice,
+// so that no row is copied.
+func rolesByPerson(roles []humaans.JobRole) map[string][]humaans.JobRole {
+	slices.SortStableFunc(roles, func(a, b humaans.JobRole) int {
+		return strings.Compare(a.PersonID, b.PersonID)
+	})
+	out := make(map[string][]humaans.JobRole)
+	for lo := 0; lo < len(roles); {
+		hi := lo + 1
+		for hi < len(roles) && roles[hi].PersonID == roles[lo].PersonID {
+			hi++
+		}
+		out[roles[lo].PersonID] = roles[lo:hi:hi]
+		lo = hi
+	}
+	return out
 }
 
 // person builds the record of one snapshot person, or nil when the person

@@ -46,6 +46,8 @@ type plan struct {
 	unchanged int
 	skipped   int
 	problems  []schema.Problem
+	// listed counts the people the snapshot listed.
+	listed int
 
 	locations []humaans.Location
 	entities  []humaans.Company
@@ -82,7 +84,8 @@ func (p *plan) empty() bool {
 func diff(st *state, want *desired, snap *humaans.Snapshot, fullReconcile bool,
 	now time.Time,
 ) *plan {
-	p := &plan{skipped: want.skipped, problems: want.problems, defNames: map[string]string{}}
+	p := &plan{skipped: want.skipped, problems: want.problems, listed: want.listed,
+		defNames: map[string]string{}}
 	for id, d := range st.defs {
 		p.defNames[id] = d.Name
 	}
@@ -250,38 +253,44 @@ type eventRow struct {
 	payload  json.RawMessage
 }
 
-// events lists the change events of the plan's person writes.
-func (p *plan) events() []eventRow {
-	var out []eventRow
-	for _, w := range p.writes {
-		fields := changedNames(w.changes)
-		switch w.kind {
-		case kindAdd:
-			out = append(out, eventRow{typ: event.TypePERSON_ADDED, personID: w.rec.ID,
-				payload: mustJSON(map[string]any{"workEmail": w.rec.WorkEmail})})
-			continue
-		case kindImport:
-			continue
-		case kindDepart:
-			out = append(out, eventRow{typ: event.TypePERSON_DEPARTED, personID: w.rec.ID,
-				fields: fields, payload: mustJSON(map[string]any{
-					"reason": w.reason, "changes": w.changes})})
-		case kindRestore:
-			out = append(out, eventRow{typ: event.TypePERSON_RESTORED, personID: w.rec.ID,
+// appendEvents appends the change events of one person write to out.
+func appendEvents(out []eventRow, w *personWrite) []eventRow {
+	fields := changedNames(w.changes)
+	switch w.kind {
+	case kindAdd:
+		return append(out, eventRow{typ: event.TypePERSON_ADDED, personID: w.rec.ID,
+			payload: addedPayload(w.rec.WorkEmail)})
+	case kindImport:
+		return out
+	case kindDepart:
+		out = append(out, eventRow{typ: event.TypePERSON_DEPARTED, personID: w.rec.ID,
+			fields: fields, payload: mustJSON(map[string]any{
+				"reason": w.reason, "changes": w.changes})})
+	case kindRestore:
+		out = append(out, eventRow{typ: event.TypePERSON_RESTORED, personID: w.rec.ID,
+			fields: fields, payload: mustJSON(map[string]any{"changes": w.changes})})
+	case kindUpdate:
+		if len(w.changes) > 0 {
+			out = append(out, eventRow{typ: event.TypePERSON_UPDATED, personID: w.rec.ID,
 				fields: fields, payload: mustJSON(map[string]any{"changes": w.changes})})
-		case kindUpdate:
-			if len(w.changes) > 0 {
-				out = append(out, eventRow{typ: event.TypePERSON_UPDATED, personID: w.rec.ID,
-					fields: fields, payload: mustJSON(map[string]any{"changes": w.changes})})
-			}
-		}
-		if w.managerChanged {
-			out = append(out, eventRow{typ: event.TypeMANAGER_CHANGED, personID: w.rec.ID,
-				fields: []string{fieldManager}, payload: mustJSON(map[string]any{
-					"from": optional(w.old.rec.ManagerID), "to": optional(w.rec.ManagerID)})})
 		}
 	}
+	if w.managerChanged {
+		out = append(out, eventRow{typ: event.TypeMANAGER_CHANGED, personID: w.rec.ID,
+			fields: []string{fieldManager}, payload: mustJSON(map[string]any{
+				"from": optional(w.old.rec.ManagerID), "to": optional(w.rec.ManagerID)})})
+	}
 	return out
+}
+
+// addedPayload is the payload of a PERSON_ADDED event, {"workEmail": ...},
+// encoded as mustJSON would but without a map per person.
+func addedPayload(email string) json.RawMessage {
+	q := mustJSON(email)
+	b := make([]byte, 0, len(`{"workEmail":}`)+len(q))
+	b = append(b, `{"workEmail":`...)
+	b = append(b, q...)
+	return append(b, '}')
 }
 
 func changedNames(cs []change) []string {

@@ -132,7 +132,7 @@ func (e *Engine) plan(snap *humaans.Snapshot, st *state) *plan {
 func (e *Engine) brake(snap *humaans.Snapshot, st *state, p *plan) string {
 	_, _, departed := p.counts()
 	switch {
-	case len(snap.People) == 0:
+	case p.listed == 0:
 		return "Humaans returned no people"
 	case !snap.Complete && !p.empty():
 		return "Humaans listings ended before their totals, so the upstream is partial"
