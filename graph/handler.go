@@ -56,6 +56,11 @@ type Options struct {
 	CacheTTL time.Duration
 	// Clock drives the cache's expiry; the real clock when nil.
 	Clock clockwork.Clock
+	// OnFlush, when set, is handed the function that empties the read cache,
+	// for the owner to call whenever it learns that the directory changed
+	// (for example on every event the broker delivers), so that cached reads
+	// lag a sync on any replica by moments rather than by CacheTTL.
+	OnFlush func(flush func())
 	// Broker streams the event log to subscriptions; without one they fail
 	// with BAD_USER_INPUT. It must be started.
 	Broker *pubsub.Broker
@@ -81,6 +86,9 @@ func NewHandler(opts Options) http.Handler {
 	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log,
 		cache: newReadCache(opts.CacheTTL, opts.Clock), broker: opts.Broker,
 		lifecycle: opts.Lifecycle, eventRows: newEventPeople(opts.Client, opts.Clock)}
+	if opts.OnFlush != nil && r.cache != nil {
+		opts.OnFlush(r.cache.flush)
+	}
 	cfg := Config{Resolvers: r}
 	setComplexity(&cfg.Complexity, limits)
 	srv := handler.New(NewExecutableSchema(cfg))

@@ -19,7 +19,14 @@ import (
 
 // startDemoApp runs the whole service in demo mode on a loopback port with a
 // database in a temporary directory, and stops it in Cleanup.
-func startDemoApp(t *testing.T, env map[string]string) (base string, logs *lockedWriter) {
+func startDemoApp(t *testing.T, env map[string]string) (string, *lockedWriter) {
+	t.Helper()
+	a, logs := startTestApp(t, env)
+	return "http://" + a.Addr().String(), logs
+}
+
+// startTestApp is startDemoApp returning the app itself.
+func startTestApp(t *testing.T, env map[string]string) (*App, *lockedWriter) {
 	t.Helper()
 	vars := map[string]string{
 		"PEOPLEGRAPH_ADDR":        "127.0.0.1:0",
@@ -31,7 +38,7 @@ func startDemoApp(t *testing.T, env map[string]string) (base string, logs *locke
 	}
 	cfg, err := ParseConfig([]string{"-demo"}, envFrom(vars), io.Discard)
 	require.NoError(t, err)
-	logs = &lockedWriter{w: &bytes.Buffer{}}
+	logs := &lockedWriter{w: &bytes.Buffer{}}
 	logger := NewLogger(logs, slog.LevelDebug, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := New(ctx, cfg, logger)
@@ -47,7 +54,7 @@ func startDemoApp(t *testing.T, env map[string]string) (base string, logs *locke
 			t.Fatal("the app did not shut down within 30s")
 		}
 	})
-	return "http://" + a.Addr().String(), logs
+	return a, logs
 }
 
 // post sends a GraphQL query and returns the decoded answer. It reports
@@ -153,4 +160,32 @@ func TestReadmeExamplesRunOnTheDemo(t *testing.T) {
 		require.Nil(t, out["errors"], "%s", q)
 		require.NotContains(t, fmt.Sprint(out["data"]), "<nil>", "every example finds data: %s", q)
 	}
+}
+
+// TestCachedReadsFollowSyncs shows that the graph's read cache, whose TTL is
+// far longer than the test, is emptied as soon as a sync writes its events.
+func TestCachedReadsFollowSyncs(t *testing.T) {
+	a, _ := startTestApp(t, map[string]string{"PEOPLEGRAPH_GRAPH_CACHE_TTL": "1h"})
+	base := "http://" + a.Addr().String()
+	var id string
+	require.Eventually(t, func() bool {
+		out := post(t, base, `{ people(first: 1) { edges { node { id preferredName } } } }`)
+		data, _ := out["data"].(map[string]any)
+		people, _ := data["people"].(map[string]any)
+		edges, _ := people["edges"].([]any)
+		if len(edges) == 0 {
+			return false
+		}
+		id = edges[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+		return true
+	}, 30*time.Second, 100*time.Millisecond)
+	lookup := `{ person(id: "` + id + `") { preferredName } }`
+	require.Nil(t, post(t, base, lookup)["errors"]) // now cached
+
+	require.NoError(t, a.demo.sim.UpdatePerson(id, map[string]any{"preferredName": "Cache Test"}))
+	out := post(t, base, `mutation { syncNow { id } }`)
+	require.Nil(t, out["errors"])
+	require.Eventually(t, func() bool {
+		return strings.Contains(fmt.Sprint(post(t, base, lookup)), "Cache Test")
+	}, 10*time.Second, 50*time.Millisecond, "the sync's change shows despite the 1h cache")
 }

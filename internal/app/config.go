@@ -84,6 +84,7 @@ type Config struct {
 	JWTSecret  string
 
 	GraphiQL      bool
+	GraphCacheTTL time.Duration
 	MaxDepth      int
 	MaxComplexity int
 	MaxPageSize   int
@@ -127,6 +128,7 @@ var settings = []setting{
 	{"auth-tokens", "PEOPLEGRAPH_AUTH_TOKENS", "", "static tokens: TOKEN=scope+scope,... (scopes: directory:read, private:read, operate)"},
 	{"jwt-secret", "PEOPLEGRAPH_JWT_SECRET", "", "HS256 secret for -auth jwt"},
 	{"graphiql", "PEOPLEGRAPH_GRAPHIQL", "true", "serve GraphiQL at /"},
+	{"graph-cache-ttl", "PEOPLEGRAPH_GRAPH_CACHE_TTL", "30s", "how long directory reads are cached; every change event empties the cache at once (0 turns it off)"},
 	{"max-depth", "PEOPLEGRAPH_MAX_DEPTH", "12", "maximum GraphQL query depth"},
 	{"max-complexity", "PEOPLEGRAPH_MAX_COMPLEXITY", "5000", "maximum GraphQL query complexity"},
 	{"max-page-size", "PEOPLEGRAPH_MAX_PAGE_SIZE", "500", "maximum first/last of a connection"},
@@ -258,6 +260,7 @@ func build(values map[string]*string, set map[string]bool) (Config, error) {
 		IncludeHiddenBirthdays: p.boolean("include-hidden-birthdays"),
 		JWTSecret:              p.str("jwt-secret"),
 		GraphiQL:               p.boolean("graphiql"),
+		GraphCacheTTL:          p.duration("graph-cache-ttl", 0),
 		MaxDepth:               p.integer("max-depth", 2, 100),
 		MaxComplexity:          p.integer("max-complexity", 10, 10_000_000),
 		MaxPageSize:            p.integer("max-page-size", 1, 10_000),

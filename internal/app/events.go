@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -20,6 +21,14 @@ type events struct {
 	eval   *lifecycle.Evaluator
 	logger *slog.Logger
 	wg     sync.WaitGroup
+	// flushes are called on every event the broker delivers.
+	flushes []func()
+}
+
+// onChange registers flush to be called whenever the log gains an event.
+// It must be called before start.
+func (ev *events) onChange(flush func()) {
+	ev.flushes = append(ev.flushes, flush)
 }
 
 func newEvents(cfg Config, db *store.DB, logger *slog.Logger) (*events, error) {
@@ -65,6 +74,14 @@ func (ev *events) start(ctx context.Context, leader bool) error {
 	if err := ev.broker.Start(ctx); err != nil {
 		return fmt.Errorf("starting the event broker: %w", err)
 	}
+	if len(ev.flushes) > 0 {
+		sub, err := ev.broker.Subscribe(ctx, 0, nil)
+		if err != nil {
+			return fmt.Errorf("following the event log: %w", err)
+		}
+		ev.wg.Add(1)
+		go ev.follow(sub)
+	}
 	if !leader {
 		return nil
 	}
@@ -76,6 +93,31 @@ func (ev *events) start(ctx context.Context, leader bool) error {
 		}
 	}()
 	return nil
+}
+
+// follow calls the flushes for every event until the subscription ends. A
+// subscription cut off for lagging is renewed from its cursor; the cache is
+// emptied then too, since events were missed.
+func (ev *events) follow(sub *pubsub.Subscription) {
+	defer ev.wg.Done()
+	for {
+		for range sub.Events() {
+			for _, flush := range ev.flushes {
+				flush()
+			}
+		}
+		for _, flush := range ev.flushes {
+			flush()
+		}
+		if !errors.Is(sub.Err(), pubsub.ErrSlowConsumer) {
+			return
+		}
+		next, err := ev.broker.Subscribe(context.Background(), sub.Cursor(), nil)
+		if err != nil {
+			return
+		}
+		sub = next
+	}
 }
 
 // stop ends every subscription and waits for the start-up evaluation.

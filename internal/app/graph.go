@@ -22,6 +22,8 @@ func (a *App) graphHandlers() (gql, graphiql http.Handler, err error) {
 		Logger:    a.logger.With("component", "graphql"),
 		Broker:    a.events.broker,
 		Lifecycle: a.events.eval,
+		CacheTTL:  a.cfg.GraphCacheTTL,
+		OnFlush:   a.events.onChange,
 		Limits: graph.Limits{
 			MaxDepth:      a.cfg.MaxDepth,
 			MaxComplexity: a.cfg.MaxComplexity,
