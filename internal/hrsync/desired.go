@@ -81,14 +81,17 @@ func (b *builder) build() *desired {
 	return b.out
 }
 
-// rolesByPerson sorts roles by person (keeping each person's rows in their
-// listed order) and returns each person's rows as a window of that slice,
-// so that no row is copied.
+// rolesByPerson sorts roles by person, then id, and returns each person's
+// rows as a window of that slice, so that no row is copied. currentRole
+// does not depend on the order of a person's rows.
 func rolesByPerson(roles []humaans.JobRole) map[string][]humaans.JobRole {
-	slices.SortStableFunc(roles, func(a, b humaans.JobRole) int {
-		return strings.Compare(a.PersonID, b.PersonID)
+	slices.SortFunc(roles, func(a, b humaans.JobRole) int {
+		if c := strings.Compare(a.PersonID, b.PersonID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
 	})
-	out := make(map[string][]humaans.JobRole)
+	out := make(map[string][]humaans.JobRole, len(roles))
 	for lo := 0; lo < len(roles); {
 		hi := lo + 1
 		for hi < len(roles) && roles[hi].PersonID == roles[lo].PersonID {

@@ -114,3 +114,29 @@ func TestCompareNamesChangedFields(t *testing.T) {
 		{Field: "customFields.Pet", To: "y"},
 	}, got, "private values are left out")
 }
+
+func TestRolesByPerson(t *testing.T) {
+	t.Run("each person gets exactly their rows as a window of one slice", func(t *testing.T) {
+		roles := []humaans.JobRole{
+			{ID: "r3", PersonID: "b"}, {ID: "r1", PersonID: "a"},
+			{ID: "r4", PersonID: "b"}, {ID: "r2", PersonID: "a"}, {ID: "r5", PersonID: "c"},
+		}
+		got := rolesByPerson(roles)
+		require.Len(t, got, 3)
+		ids := func(rs []humaans.JobRole) []string {
+			out := make([]string, len(rs))
+			for i, r := range rs {
+				out[i] = r.ID
+			}
+			return out
+		}
+		require.Equal(t, []string{"r1", "r2"}, ids(got["a"]))
+		require.Equal(t, []string{"r3", "r4"}, ids(got["b"]))
+		require.Equal(t, []string{"r5"}, ids(got["c"]))
+		require.Same(t, &roles[0], &got["a"][0], "rows are not copied")
+		require.Equal(t, 2, cap(got["a"]), "a window cannot grow into the next person")
+	})
+	t.Run("no roles give an empty map", func(t *testing.T) {
+		require.Empty(t, rolesByPerson(nil))
+	})
+}
