@@ -43,10 +43,13 @@ type ticket struct {
 
 // stack is the running set of processes and what the test derived from peoplegraph.
 type stack struct {
-	peoplegraph string   // peoplegraph's GraphQL endpoint
-	gateway     string   // the gateway's GraphQL endpoint
-	people      []person // as peoplegraph answers for them, in ticket order
-	watchers    []person // the watcher of ticket i is watchers[i]
+	peoplegraphProc *process // the running peoplegraph, for its log and exit
+	peoplegraph     string   // peoplegraph's GraphQL endpoint
+	simulator       string   // the root URL of the Humaans simulator peoplegraph syncs from
+	tickets         string   // the tickets subgraph's GraphQL endpoint
+	gateway         string   // the gateway's GraphQL endpoint
+	people          []person // as peoplegraph answers for them, in ticket order
+	watchers        []person // the watcher of ticket i is watchers[i]
 }
 
 func TestGatewayFederatesPeoplegraph(t *testing.T) {
@@ -134,6 +137,8 @@ func TestGatewayFederatesPeoplegraph(t *testing.T) {
 		}
 		require.Positive(t, ticketed, "the page holds none of the ticketed people")
 	})
+	// Last: these rename people, which the checks above compare as first synced.
+	s.testSubscriptions(t)
 }
 
 // expectedTickets is what the tickets query must return: the fixed tickets with every

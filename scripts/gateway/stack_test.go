@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,7 +53,8 @@ func skipOrFail(t *testing.T, reason string) {
 // subgraphs for them and Hive Gateway over all three. Everything stops in t.Cleanup.
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	s := &stack{peoplegraph: startPeoplegraph(t)}
+	s := &stack{}
+	s.peoplegraphProc, s.peoplegraph, s.simulator = startPeoplegraph(t)
 	s.people = pickPeople(t, s.peoplegraph)
 	// Ticket i is watched by the people in reverse order, so a watcher is looked up by work
 	// email while its tickets come from another ticket's requester.
@@ -72,17 +74,19 @@ func startStack(t *testing.T) *stack {
 	}
 	tickets := startNodeSubgraph(t, "tickets", env)
 	watchers := startNodeSubgraph(t, "watchers", env)
+	s.tickets = tickets.wait(t)
 	s.gateway = startGateway(t, []string{
 		"PEOPLEGRAPH_SUBGRAPH_URL=" + s.peoplegraph,
-		"TICKETS_SUBGRAPH_URL=" + tickets.wait(t),
+		"TICKETS_SUBGRAPH_URL=" + s.tickets,
 		"WATCHERS_SUBGRAPH_URL=" + watchers.wait(t),
 	})
 	return s
 }
 
 // startPeoplegraph builds the service, runs it in demo mode with a fresh SQLite file on a
-// loopback port and returns its GraphQL endpoint once the first sync has applied people.
-func startPeoplegraph(t *testing.T) string {
+// loopback port and, once the first sync has applied people, returns its GraphQL endpoint
+// and the root URL of the Humaans simulator it syncs from.
+func startPeoplegraph(t *testing.T) (p *process, endpoint, simulator string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "peoplegraph")
@@ -97,7 +101,6 @@ func startPeoplegraph(t *testing.T) string {
 		t.Fatalf("building peoplegraph: %v\n%s", err, out)
 	}
 	addr := freeLoopbackAddr(t)
-	var p *process
 	// Registered first so that it runs last, once the process has been stopped.
 	t.Cleanup(func() {
 		if p == nil {
@@ -125,11 +128,31 @@ func startPeoplegraph(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	endpoint := base + "/graphql"
+	endpoint = base + "/graphql"
 	if err := p.poll(ctx, "the first sync", firstSyncApplied(endpoint)); err != nil {
 		t.Fatal(err)
 	}
-	return endpoint
+	return p, endpoint, simulatorRoot(t, p)
+}
+
+// simulatorRoot reads the demo simulator's API URL from peoplegraph's ready log line and
+// returns the server root, under which the simulator's control API lives at /_sim/.
+func simulatorRoot(t *testing.T, p *process) string {
+	t.Helper()
+	const marker = "humaans_sim="
+	ctx, cancel := context.WithTimeout(t.Context(), startupTimeout)
+	defer cancel()
+	line, err := p.waitForLine(ctx, marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(line, marker)
+	api, _, _ := strings.Cut(rest, " ")
+	u, err := url.Parse(strings.Trim(api, `"`))
+	if err != nil || u.Host == "" {
+		t.Fatalf("peoplegraph logged an unusable simulator URL in %q: %v", line, err)
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // firstSyncApplied checks that a sync run has applied the directory and that it holds people.
