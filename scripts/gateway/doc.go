@@ -3,7 +3,8 @@
 // that reference people by id and by work email.
 //
 // The Node side lives beside this file: tickets.mjs and watchers.mjs are the subgraphs,
-// gateway.config.mjs configures the gateway, and package-lock.json pins the packages that
-// "npm ci" installs into node_modules. The package has no code of its own; go test runs
-// gateway_test.go.
+// gateway.config.mjs configures the gateway, subscribe.mjs is the graphql-ws client the
+// subscription checks drive, and package-lock.json pins the packages that "npm ci"
+// installs into node_modules. The package has no code of its own; go test runs the
+// _test.go files, which query and subscribe through the gateway.
 package gateway

@@ -20,9 +20,9 @@ const (
 	// eventTimeout bounds the wait for an event that a finished sync has written.
 	eventTimeout = 20 * time.Second
 	// probeTimeout bounds the wait for one probe's event before the next probe is made.
-	probeTimeout = 3 * time.Second
+	probeTimeout = time.Second
 	// maxProbes bounds how often a subscription is probed before it counts as dead.
-	maxProbes = 10
+	maxProbes = 30
 )
 
 // personChangedDoc subscribes to changes of the listed people, joined with their tickets.
