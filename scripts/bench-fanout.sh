@@ -19,7 +19,7 @@ trap 'rm -f "$out"' EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 go test -run '^$' -bench '^BenchmarkWebsocketFanOut5000$' -benchtime "${events}x" \
-	-count "$count" -timeout 20m ./graph/ | tee "$out" | grep -E '^(Benchmark|---|FAIL|ok)|subscribers,'
+	-count "$count" -timeout 20m ./graph/ | tee "$out" | grep -E '^(Benchmark|---|FAIL|ok)|subscribers,|p50/p99'
 
 status=0
 while read -r name p99; do
