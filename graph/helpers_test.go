@@ -64,7 +64,13 @@ type env struct {
 	broker *pubsub.Broker
 	// selected are the custom fields the first sync selected.
 	selected []string
+	// flush empties the read cache, with envOptions.serviceCache.
+	flush func()
 }
+
+// serviceCacheTTL is the read cache's TTL in the service's default
+// configuration (internal/app, -graph-cache-ttl).
+const serviceCacheTTL = 30 * time.Second
 
 // envOptions changes what newEnv builds.
 type envOptions struct {
@@ -76,6 +82,9 @@ type envOptions struct {
 	noSync bool
 	// cacheTTL turns the shared read cache on, expiring on the env's clock.
 	cacheTTL time.Duration
+	// serviceCache configures the read cache as the service does: its TTL,
+	// the real clock and a flush hook kept in env.flush.
+	serviceCache bool
 	// events starts an event broker and a lifecycle evaluator for the graph,
 	// the broker with these options.
 	events     bool
@@ -123,7 +132,7 @@ func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
 		require.NoError(t, err)
 		eval = ev
 	}
-	h := graph.NewHandler(graph.Options{
+	opts := graph.Options{
 		Broker:    e.broker,
 		Lifecycle: eval,
 		Client:    client,
@@ -133,7 +142,12 @@ func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
 		CacheTTL:  o.cacheTTL,
 		Clock:     clock,
 		Logger:    slog.New(slog.NewTextHandler(testWriter{t}, nil)),
-	})
+	}
+	if o.serviceCache {
+		opts.CacheTTL, opts.Clock = serviceCacheTTL, nil
+		opts.OnFlush = func(flush func()) { e.flush = flush }
+	}
+	h := graph.NewHandler(opts)
 	e.srv = httptest.NewUnstartedServer(h)
 	if o.wrapListener != nil {
 		e.srv.Listener = o.wrapListener(e.srv.Listener)
