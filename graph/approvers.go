@@ -37,7 +37,7 @@ func (r *Resolver) approvers(ctx context.Context, email string, levels int, skip
 		return nil, err
 	}
 	l := r.loaders(ctx)
-	l.remember(p)
+	l.know(p)
 	chains, err := l.chains(ctx, []*ent.Person{p}, approverWalkDepth)
 	if err != nil {
 		return nil, err

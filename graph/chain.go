@@ -38,13 +38,20 @@ type chainEntry struct {
 	c     *chain
 }
 
-// remember adds p to the operation's cache, the shared one and the person
-// loader.
+// remember adds p, just read from the database, to the operation's cache,
+// the shared one and the person loader.
 func (l *loaders) remember(p *ent.Person) {
+	l.know(p)
+	l.shared.put("person", p.ID, p)
+}
+
+// know adds p to the operation's cache and the person loader only. People
+// that may have come from the shared cache go through know, so that serving
+// them does not extend their stay there beyond its TTL.
+func (l *loaders) know(p *ent.Person) {
 	l.cache.mu.Lock()
 	l.cache.byID[p.ID] = p
 	l.cache.mu.Unlock()
-	l.shared.put("person", p.ID, p)
 	l.person.Prime(p.ID, p)
 }
 

@@ -50,7 +50,7 @@ func selected(ctx context.Context, path ...string) map[string][]graphql.Collecte
 func (r *Resolver) prefetch(ctx context.Context, people []*ent.Person, path ...string) error {
 	l := r.loaders(ctx)
 	for _, p := range people {
-		l.remember(p)
+		l.know(p)
 	}
 	if len(people) == 0 {
 		return nil

@@ -20,7 +20,7 @@ type readCache struct {
 	ttl   time.Duration
 	clock clockwork.Clock
 
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	items map[cacheKey]cacheItem
 }
 
@@ -47,9 +47,9 @@ func (c *readCache) get(kind, key string) (any, bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
 	it, ok := c.items[cacheKey{kind, key}]
+	c.mu.RUnlock()
 	if !ok || !c.clock.Now().Before(it.expires) {
 		return nil, false
 	}
@@ -60,12 +60,13 @@ func (c *readCache) put(kind, key string, v any) {
 	if c == nil {
 		return
 	}
+	expires := c.clock.Now().Add(c.ttl)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.items) >= readCacheMaxItems {
 		c.items = make(map[cacheKey]cacheItem)
 	}
-	c.items[cacheKey{kind, key}] = cacheItem{v: v, expires: c.clock.Now().Add(c.ttl)}
+	c.items[cacheKey{kind, key}] = cacheItem{v: v, expires: expires}
 }
 
 // flush forgets everything, after a change made through this server.
