@@ -52,7 +52,7 @@ func (r *Resolver) prefetch(ctx context.Context, people []*ent.Person, path ...s
 	for _, p := range people {
 		l.know(p)
 	}
-	if len(people) == 0 {
+	if len(people) == 0 || (len(path) == 0 && !mayPrefetch(ctx)) {
 		return nil
 	}
 	fields := selected(ctx, path...)
@@ -91,6 +91,31 @@ func (r *Resolver) prefetch(ctx context.Context, people []*ent.Person, path ...s
 		}
 	}
 	return nil
+}
+
+// prefetched are the Person fields prefetch loads ahead.
+var prefetched = map[string]bool{
+	"manager": true, "directReports": true, "location": true, "timezone": true,
+	"legalEntity": true, "customFields": true, "customField": true, "managementChain": true,
+}
+
+// mayPrefetch reports whether the selection below the current field could
+// ask for a field prefetch loads. It looks only at the fields written
+// directly below, without collecting them, and answers true for any
+// fragment, so that the common selection of plain fields (a management
+// chain's names and emails) skips the collection altogether.
+func mayPrefetch(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	for _, sel := range fc.Field.Selections {
+		f, ok := sel.(*ast.Field)
+		if !ok || prefetched[f.Name] {
+			return true
+		}
+	}
+	return false
 }
 
 // prime fetches keys in one call and primes loader with the results.
