@@ -39,7 +39,6 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	CustomFieldValue() CustomFieldValueResolver
 	DataProblem() DataProblemResolver
 	Entity() EntityResolver
 	LifecycleEvent() LifecycleEventResolver
@@ -80,10 +79,10 @@ type ComplexityRoot struct {
 	}
 
 	CustomFieldValue struct {
-		Definition func(childComplexity int) int
-		IsList     func(childComplexity int) int
-		Items      func(childComplexity int) int
-		Value      func(childComplexity int) int
+		IsList           func(childComplexity int) int
+		ItemsOrValue     func(childComplexity int) int
+		LoadedDefinition func(childComplexity int) int
+		Value            func(childComplexity int) int
 	}
 
 	DataProblem struct {
@@ -277,11 +276,6 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type CustomFieldValueResolver interface {
-	Definition(ctx context.Context, obj *ent.CustomFieldValue) (*ent.CustomFieldDefinition, error)
-
-	Items(ctx context.Context, obj *ent.CustomFieldValue) ([]string, error)
-}
 type DataProblemResolver interface {
 	PersonID(ctx context.Context, obj *schema.Problem) (*string, error)
 	Email(ctx context.Context, obj *schema.Problem) (*string, error)
@@ -302,8 +296,6 @@ type MutationResolver interface {
 	DiscardSync(ctx context.Context, id string) (*ent.SyncRun, error)
 }
 type PersonResolver interface {
-	DisplayName(ctx context.Context, obj *ent.Person) (string, error)
-
 	Manager(ctx context.Context, obj *ent.Person) (*ent.Person, error)
 	DirectReports(ctx context.Context, obj *ent.Person) ([]*ent.Person, error)
 	Reports(ctx context.Context, obj *ent.Person, first *int, after *string, last *int, before *string) (*model.PersonConnection, error)
@@ -314,7 +306,6 @@ type PersonResolver interface {
 	DateOfBirth(ctx context.Context, obj *ent.Person) (*civil.Date, error)
 
 	Timezone(ctx context.Context, obj *ent.Person) (*string, error)
-	Departed(ctx context.Context, obj *ent.Person) (bool, error)
 
 	CustomFields(ctx context.Context, obj *ent.Person) ([]*ent.CustomFieldValue, error)
 	CustomField(ctx context.Context, obj *ent.Person, name string) (*ent.CustomFieldValue, error)
@@ -449,12 +440,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomFieldDefinition.Type(childComplexity), true
 
-	case "CustomFieldValue.definition":
-		if e.ComplexityRoot.CustomFieldValue.Definition == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CustomFieldValue.Definition(childComplexity), true
 	case "CustomFieldValue.isList":
 		if e.ComplexityRoot.CustomFieldValue.IsList == nil {
 			break
@@ -462,11 +447,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomFieldValue.IsList(childComplexity), true
 	case "CustomFieldValue.items":
-		if e.ComplexityRoot.CustomFieldValue.Items == nil {
+		if e.ComplexityRoot.CustomFieldValue.ItemsOrValue == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CustomFieldValue.Items(childComplexity), true
+		return e.ComplexityRoot.CustomFieldValue.ItemsOrValue(childComplexity), true
+	case "CustomFieldValue.definition":
+		if e.ComplexityRoot.CustomFieldValue.LoadedDefinition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomFieldValue.LoadedDefinition(childComplexity), true
 	case "CustomFieldValue.value":
 		if e.ComplexityRoot.CustomFieldValue.Value == nil {
 			break
@@ -2874,7 +2865,7 @@ func (ec *executionContext) _CustomFieldValue_definition(ctx context.Context, fi
 			return ec.fieldContext_CustomFieldValue_definition(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CustomFieldValue().Definition(ctx, obj)
+			return obj.LoadedDefinition(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CustomFieldDefinition) graphql.Marshaler {
@@ -2889,7 +2880,7 @@ func (ec *executionContext) fieldContext_CustomFieldValue_definition(_ context.C
 		Object:     "CustomFieldValue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CustomFieldDefinition(ctx, field)
 		},
@@ -2929,7 +2920,7 @@ func (ec *executionContext) _CustomFieldValue_items(ctx context.Context, field g
 			return ec.fieldContext_CustomFieldValue_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CustomFieldValue().Items(ctx, obj)
+			return obj.ItemsOrValue(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -2940,7 +2931,7 @@ func (ec *executionContext) _CustomFieldValue_items(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CustomFieldValue_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CustomFieldValue", field, true, true, "String")
+	return graphql.NewScalarFieldContext("CustomFieldValue", field, true, false, "String")
 }
 
 func (ec *executionContext) _CustomFieldValue_isList(ctx context.Context, field graphql.CollectedField, obj *ent.CustomFieldValue) (ret graphql.Marshaler) {
@@ -4373,7 +4364,7 @@ func (ec *executionContext) _Person_displayName(ctx context.Context, field graph
 			return ec.fieldContext_Person_displayName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().DisplayName(ctx, obj)
+			return obj.DisplayName(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4384,7 +4375,7 @@ func (ec *executionContext) _Person_displayName(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Person_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
 }
 
 func (ec *executionContext) _Person_workEmail(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
@@ -4888,7 +4879,7 @@ func (ec *executionContext) _Person_departed(ctx context.Context, field graphql.
 			return ec.fieldContext_Person_departed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Departed(ctx, obj)
+			return obj.Departed(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -4899,7 +4890,7 @@ func (ec *executionContext) _Person_departed(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Person_departed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _Person_departedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
@@ -8138,26 +8129,24 @@ func (ec *executionContext) _CustomFieldValue(ctx context.Context, sel ast.Selec
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CustomFieldValue")
 		case "definition":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CustomFieldValue_definition(ctx, field, obj)
-				})
+			out.Values[i] = ec._CustomFieldValue_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "value":
 			out.Values[i] = ec._CustomFieldValue_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "items":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CustomFieldValue_items(ctx, field, obj)
-				})
+			out.Values[i] = ec._CustomFieldValue_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "isList":
 			out.Values[i] = ec._CustomFieldValue_isList(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8767,11 +8756,10 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "displayName":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Person_displayName(ctx, field, obj)
-				})
+			out.Values[i] = ec._Person_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "workEmail":
 			out.Values[i] = ec._Person_workEmail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -8871,11 +8859,10 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Person_timezone(ctx, field, obj)
 				})
 		case "departed":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Person_departed(ctx, field, obj)
-				})
+			out.Values[i] = ec._Person_departed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "departedAt":
 			out.Values[i] = ec._Person_departedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

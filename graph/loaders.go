@@ -191,6 +191,9 @@ func (l *loaders) fetchCustomValues(ctx context.Context, ids []string) ([][]*ent
 	byPerson := make(map[string][]*ent.CustomFieldValue, len(ids))
 	for _, v := range rows {
 		if d := defs[v.DefinitionID]; d != nil && d.Selected {
+			// Attached before the value is shared, so that definition
+			// resolves inline, with no lookup of its own.
+			v.Edges.Definition = d
 			byPerson[v.PersonID] = append(byPerson[v.PersonID], v)
 		}
 	}

@@ -136,12 +136,3 @@ func filterPredicates(f *model.PersonFilter) []predicate.Person {
 	}
 	return ps
 }
-
-// displayName is the preferred (else first) name and the last name.
-func displayName(p *ent.Person) string {
-	first := p.FirstName
-	if p.PreferredName != nil && strings.TrimSpace(*p.PreferredName) != "" {
-		first = strings.TrimSpace(*p.PreferredName)
-	}
-	return strings.TrimSpace(first + " " + p.LastName)
-}

@@ -16,35 +16,6 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/civil"
 )
 
-// Definition is the resolver for the definition field.
-func (r *customFieldValueResolver) Definition(ctx context.Context, obj *ent.CustomFieldValue) (*ent.CustomFieldDefinition, error) {
-	defs, err := r.loaders(ctx).definitions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d := defs[obj.DefinitionID]
-	if d == nil {
-		return nil, fmt.Errorf("custom field %s has no definition", obj.DefinitionID)
-	}
-	return d, nil
-}
-
-// Items is the resolver for the items field.
-func (r *customFieldValueResolver) Items(ctx context.Context, obj *ent.CustomFieldValue) ([]string, error) {
-	if len(obj.Items) > 0 {
-		return obj.Items, nil
-	}
-	if obj.Value == "" {
-		return []string{}, nil
-	}
-	return []string{obj.Value}, nil
-}
-
-// DisplayName is the resolver for the displayName field.
-func (r *personResolver) DisplayName(ctx context.Context, obj *ent.Person) (string, error) {
-	return displayName(obj), nil
-}
-
 // Manager is the resolver for the manager field.
 func (r *personResolver) Manager(ctx context.Context, obj *ent.Person) (*ent.Person, error) {
 	if obj.ManagerID == nil {
@@ -126,11 +97,6 @@ func (r *personResolver) Timezone(ctx context.Context, obj *ent.Person) (*string
 	return loc.Timezone, nil
 }
 
-// Departed is the resolver for the departed field.
-func (r *personResolver) Departed(ctx context.Context, obj *ent.Person) (bool, error) {
-	return obj.DepartedAt != nil, nil
-}
-
 // CustomFields is the resolver for the customFields field.
 func (r *personResolver) CustomFields(ctx context.Context, obj *ent.Person) ([]*ent.CustomFieldValue, error) {
 	return r.loaders(ctx).customValues.Load(ctx, obj.ID)
@@ -166,9 +132,6 @@ func (r *personConnectionResolver) TotalCount(ctx context.Context, obj *model.Pe
 	return n, nil
 }
 
-// CustomFieldValue returns CustomFieldValueResolver implementation.
-func (r *Resolver) CustomFieldValue() CustomFieldValueResolver { return &customFieldValueResolver{r} }
-
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 
@@ -176,7 +139,6 @@ func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 func (r *Resolver) PersonConnection() PersonConnectionResolver { return &personConnectionResolver{r} }
 
 type (
-	customFieldValueResolver struct{ *Resolver }
 	personResolver           struct{ *Resolver }
 	personConnectionResolver struct{ *Resolver }
 )
