@@ -47,7 +47,9 @@ export const gatewayConfig = defineConfig({
   transportEntries: {
     // Hive Gateway subscribes upstream with GET and SSE by default, which gqlgen refuses.
     // peoplegraph serves graphql-transport-ws on its GraphQL path, so subscriptions go there,
-    // carrying the client's credentials from whichever transport the client used.
+    // carrying the credentials a websocket client sent in connection_init. An SSE client's
+    // Authorization header is not forwarded upstream: the test runs peoplegraph without
+    // authentication, and a header fallback is not written until it can be tested.
     peoplegraph: {
       options: {
         subscriptions: {
