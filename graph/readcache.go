@@ -75,7 +75,11 @@ func (c *readCache) flush() {
 		return
 	}
 	c.mu.Lock()
-	c.items = make(map[cacheKey]cacheItem)
+	// A sync delivers its events one by one; only the first flush of a
+	// burst has anything to drop.
+	if len(c.items) > 0 {
+		c.items = make(map[cacheKey]cacheItem)
+	}
 	c.mu.Unlock()
 }
 
