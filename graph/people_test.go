@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -273,10 +272,4 @@ func TestPeopleFilters(t *testing.T) {
 			require.True(t, got.Person.Departed)
 		})
 	})
-}
-
-// mustJSON renders v for failure messages.
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -159,9 +159,6 @@ func (a *App) shutdown() error {
 // close releases what New acquired.
 func (a *App) close() error {
 	var errs []error
-	if a.ln != nil && a.server == nil {
-		errs = append(errs, a.ln.Close())
-	}
 	if a.db != nil {
 		errs = append(errs, a.db.Close())
 		a.db = nil

@@ -151,12 +151,9 @@ func (s *syncer) run(ctx context.Context, trigger schedule.Trigger) (int, error)
 	if run == nil {
 		return 0, err
 	}
+	// A held run comes back without an error: it is an outcome the operator
+	// acts on, not a failure.
 	s.metrics.observeSync(string(trigger), string(run.Status), time.Since(start), time.Now())
-	var held *hrsync.HeldError
-	if errors.As(err, &held) {
-		// A held run is an outcome the operator acts on, not a failure.
-		return run.ID, nil
-	}
 	return run.ID, err
 }
 

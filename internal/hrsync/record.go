@@ -182,14 +182,6 @@ func optional(s string) *string {
 	return &s
 }
 
-// optionalDate returns nil for the zero date, which stores NULL.
-func optionalDate(d civil.Date) *civil.Date {
-	if d.IsZero() {
-		return nil
-	}
-	return &d
-}
-
 // normTeams treats an empty team list as no list, so that NULL and [] are
 // the same value.
 func normTeams(t []string) []string {

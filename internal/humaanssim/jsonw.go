@@ -59,11 +59,6 @@ func (o *object) boolean(k string, v bool) {
 	o.b = strconv.AppendBool(o.b, v)
 }
 
-func (o *object) integer(k string, v int) {
-	o.key(k)
-	o.b = strconv.AppendInt(o.b, int64(v), 10)
-}
-
 // date writes d as "YYYY-MM-DD", or null for the zero date, without going through fmt.
 func (o *object) date(k string, d civil.Date) {
 	if d.IsZero() {
