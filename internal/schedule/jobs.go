@@ -28,8 +28,12 @@ func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
 		done := make(chan error, 1)
 		go func() {
 			defer s.wg.Done()
-			defer running.Store(false)
-			done <- s.runJob(j)
+			timedOut, err := s.runJob(j)
+			// The job is over before its outcome is logged, so that the
+			// log line never precedes the end of the run it reports.
+			running.Store(false)
+			s.logJobEnd(j, err, timedOut)
+			done <- err
 		}()
 		select {
 		case err := <-done:
@@ -40,24 +44,28 @@ func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
 	}
 }
 
-// runJob runs one job under its timeout, containing a panic.
-func (s *Scheduler) runJob(j Job) error {
+// runJob runs one job under its timeout, containing a panic, and reports
+// whether the timeout cut it short.
+func (s *Scheduler) runJob(j Job) (timedOut bool, err error) {
 	ctx, cancel := context.WithCancelCause(s.runCtx)
 	defer cancel(nil)
 	timer := s.clock.AfterFunc(j.Timeout, func() { cancel(ErrRunTimeout) })
 	defer timer.Stop()
 
-	err := protect(func() error { return j.Func(ctx) })
+	err = protect(func() error { return j.Func(ctx) })
+	return errors.Is(context.Cause(ctx), ErrRunTimeout), err
+}
+
+// logJobEnd logs how a job's run ended.
+func (s *Scheduler) logJobEnd(j Job, err error, timedOut bool) {
 	var perr *PanicError
 	switch {
 	case errors.As(err, &perr):
 		s.log.Error("job panicked", "job", j.Name, "panic", perr.Value, "stack",
 			string(perr.Stack))
 	case err != nil:
-		s.log.Warn("job failed", "job", j.Name, "error", err,
-			"timed_out", errors.Is(context.Cause(ctx), ErrRunTimeout))
+		s.log.Warn("job failed", "job", j.Name, "error", err, "timed_out", timedOut)
 	default:
 		s.log.Debug("job ended", "job", j.Name)
 	}
-	return err
 }
