@@ -140,7 +140,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler,
 	) graphql.ResponseHandler {
-		ctx = withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait, r.cache))
+		ctx = r.withLoaders(ctx)
 		if isSubscription(ctx) {
 			return withStreamEnd(ctx, next, present)
 		}
@@ -151,7 +151,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler,
 	) *graphql.Response {
 		if isSubscription(ctx) {
-			ctx = withLoaders(ctx, newLoaders(opts.Client, limits.LoaderWait, r.cache))
+			ctx = r.withLoaders(ctx)
 		}
 		return next(ctx)
 	})

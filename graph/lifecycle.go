@@ -17,17 +17,15 @@ import (
 var ErrNoLifecycle = errors.New("graph: lifecycle projections are not available on this server")
 
 // eventPerson returns the person of an event: the row read with the event
-// when there is one (priming the event's loader with it), else a lookup
-// through the loaders. People who left are found too.
+// when there is one, else a lookup through the loaders. People who left are
+// found too.
 func (r *Resolver) eventPerson(ctx context.Context, id string, row *ent.Person) (*ent.Person,
 	error,
 ) {
-	l := r.loaders(ctx)
 	if row != nil {
-		l.person.Prime(row.ID, row)
 		return row, nil
 	}
-	return l.person.Load(ctx, id)
+	return r.loaders(ctx).person.Load(ctx, id)
 }
 
 // lifecycleEvents pages the stored lifecycle events, oldest first.

@@ -75,17 +75,37 @@ func newLoaders(client *ent.Client, wait time.Duration, shared *readCache) *load
 	return l
 }
 
-func withLoaders(ctx context.Context, l *loaders) context.Context {
-	return context.WithValue(ctx, loadersKey{}, l)
+// lazyLoaders builds the loaders of one operation, or of one event of a
+// subscription, when a resolver first needs them: most events reach their
+// subscribers with every row already attached, and a query such as
+// { __typename } reads nothing, so neither should pay for a loader set.
+type lazyLoaders struct {
+	once sync.Once
+	l    *loaders
+	r    *Resolver
 }
 
-// loadersFrom returns the operation's loaders. Every operation gets them in
+func (z *lazyLoaders) get() *loaders {
+	z.once.Do(func() { z.l = z.r.newLoaders() })
+	return z.l
+}
+
+// withLoaders gives ctx a loader set of its own, built on first use.
+func (r *Resolver) withLoaders(ctx context.Context) context.Context {
+	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r})
+}
+
+func (r *Resolver) newLoaders() *loaders {
+	return newLoaders(r.client, r.limits.LoaderWait, r.cache)
+}
+
+// loaders returns the operation's loaders. Every operation gets them in
 // NewHandler; the fallback keeps a resolver called outside one correct.
 func (r *Resolver) loaders(ctx context.Context) *loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
-		return l
+	if z, ok := ctx.Value(loadersKey{}).(*lazyLoaders); ok {
+		return z.get()
 	}
-	return newLoaders(r.client, r.limits.LoaderWait, r.cache)
+	return r.newLoaders()
 }
 
 // each returns one result per key, in key order, from rows keyed by id.
