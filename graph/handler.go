@@ -85,7 +85,8 @@ func NewHandler(opts Options) http.Handler {
 	limits := opts.Limits.withDefaults()
 	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log,
 		cache: newReadCache(opts.CacheTTL, opts.Clock), broker: opts.Broker,
-		lifecycle: opts.Lifecycle, eventRows: newEventPeople(opts.Client, opts.Clock)}
+		lifecycle: opts.Lifecycle, eventRows: newEventPeople(opts.Client, opts.Clock),
+		shared: newSharedResponses(opts.Clock)}
 	if opts.OnFlush != nil && r.cache != nil {
 		opts.OnFlush(r.cache.flush)
 	}
@@ -142,7 +143,7 @@ func NewHandler(opts Options) http.Handler {
 	) graphql.ResponseHandler {
 		ctx = r.withLoaders(ctx)
 		if isSubscription(ctx) {
-			return withStreamEnd(ctx, next, present)
+			return withStream(ctx, next, present, r.shared)
 		}
 		return next(ctx)
 	})

@@ -52,4 +52,7 @@ type Resolver struct {
 	lifecycle Lifecycle
 	// eventRows reads the people of streamed events for every subscriber.
 	eventRows *eventPeople
+	// shared resolves each streamed event once for the subscribers that
+	// would resolve it identically.
+	shared *sharedResponses
 }

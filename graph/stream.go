@@ -26,12 +26,14 @@ var ErrNoBroker = errors.New("graph: subscriptions are not available on this ser
 // before reading their people.
 const streamBatch = 64
 
-// streamEnd carries the error that ended a stream from the stream's
-// goroutine to the transport: gqlgen completes a subscription when its
-// channel closes, so the operation's response handler sends it as a last
-// response before completing.
+// streamEnd carries what a subscription's response handler needs from its
+// stream: the stream itself, once the subscription resolver has started
+// it, and the error that ended it. gqlgen completes a subscription when its
+// channel closes, so the operation's response handler sends that error as a
+// last response before completing.
 type streamEnd struct {
 	mu     sync.Mutex
+	src    source
 	err    error
 	cursor string
 }
@@ -53,13 +55,62 @@ func (s *streamEnd) take() (error, string) {
 	return err, cursor
 }
 
-// withStreamEnd wraps a subscription's response handler so that the error
-// that ended its stream, if any, is sent before the stream completes.
-func withStreamEnd(ctx context.Context, next graphql.OperationHandler,
-	present graphql.ErrorPresenterFunc) graphql.ResponseHandler {
+func (s *streamEnd) setSource(src source) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.src = src
+}
+
+func (s *streamEnd) source() source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.src
+}
+
+// source is the side of a stream its response handler drives: every
+// response starts by pulling the subscriber's next event; only when no
+// other subscriber has already resolved that event the same way is it
+// pushed to the resolver's channel for the executor to resolve.
+type source interface {
+	// pull waits for the next event the subscriber accepts and returns its
+	// id; false once the stream has ended.
+	pull(ctx context.Context) (int, bool)
+	// push hands the pulled event to the resolver's channel.
+	push(ctx context.Context)
+	// close closes the resolver's channel, so that the executor ends the
+	// stream.
+	close()
+}
+
+// withStream wraps a subscription's response handler: it pulls each event
+// from the subscription's stream, serves a response another subscriber with
+// the same operation, variables and scopes already resolved for that event
+// from shared, and sends the error that ended the stream, if any, before
+// the stream completes.
+func withStream(ctx context.Context, next graphql.OperationHandler,
+	present graphql.ErrorPresenterFunc, shared *sharedResponses) graphql.ResponseHandler {
 	end := &streamEnd{}
 	h := next(context.WithValue(ctx, streamEndKey{}, end))
+	var key string
+	keyed := false
 	return func(ctx context.Context) *graphql.Response {
+		if src := end.source(); src != nil {
+			id, ok := src.pull(ctx)
+			if ok {
+				if !keyed {
+					key, keyed = shareKey(ctx), true
+				}
+				resolve := func() *graphql.Response {
+					src.push(ctx)
+					return h(ctx)
+				}
+				if resp := shared.do(ctx, key, id, resolve); resp != nil {
+					return resp
+				}
+			} else {
+				src.close()
+			}
+		}
 		if resp := h(ctx); resp != nil {
 			return resp
 		}
@@ -76,9 +127,10 @@ func withStreamEnd(ctx context.Context, next graphql.OperationHandler,
 	}
 }
 
-// stream forwards one broker subscription to a subscription resolver's
+// stream feeds one broker subscription to a subscription resolver's
 // channel, reading the people of each batch of events once for every
-// subscriber and applying the person filter.
+// subscriber and applying the person filter. Its response handler drives
+// it (see source); without one, a goroutine of its own does.
 type stream[T any] struct {
 	r       *Resolver
 	sub     *pubsub.Subscription
@@ -87,6 +139,17 @@ type stream[T any] struct {
 	out     chan T
 	end     *streamEnd
 	cursor  string
+
+	// batch holds the events taken from the subscription and not yet
+	// pulled, rows their people; buf is batch's storage.
+	batch []*ent.Event
+	buf   []*ent.Event
+	rows  map[int]*ent.Person
+	// ev and row are the pulled event, converted only when pushed.
+	ev  *ent.Event
+	row *ent.Person
+	// ended is set once pull has reported the end; closed once out is.
+	ended, closed bool
 }
 
 // subscribe starts a stream of the events after the cursor after (empty:
@@ -110,47 +173,92 @@ func subscribe[T any](ctx context.Context, r *Resolver, after *string, f *eventF
 	if err != nil {
 		return nil, err
 	}
-	end, _ := ctx.Value(streamEndKey{}).(*streamEnd)
-	if end == nil {
+	end, driven := ctx.Value(streamEndKey{}).(*streamEnd)
+	if !driven {
 		end = &streamEnd{}
 	}
-	s := &stream[T]{r: r, sub: sub, filter: f, convert: convert, out: make(chan T), end: end}
+	// One slot: the handler pushes an event only right before the executor
+	// reads it.
+	s := &stream[T]{r: r, sub: sub, filter: f, convert: convert, out: make(chan T, 1), end: end}
 	if after != nil {
 		s.cursor = *after
 	}
-	go s.run(ctx)
+	if driven {
+		end.setSource(s)
+	} else {
+		go s.run(ctx)
+	}
 	return s.out, nil
 }
 
-// run delivers events until the subscription or ctx ends, then records why
-// the subscription ended, unless the client went away.
+// run drives the stream when no response handler does.
 func (s *stream[T]) run(ctx context.Context) {
-	defer close(s.out)
-	defer s.sub.Close()
+	defer s.close()
 	for {
-		batch := s.next(ctx)
-		if len(batch) == 0 {
-			break
-		}
-		rows, err := s.r.eventRows.rows(ctx, batch)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.end.set(err, s.cursor)
-			}
+		if _, ok := s.pull(ctx); !ok {
 			return
 		}
-		for _, ev := range batch {
-			row := rows[ev.ID]
-			if s.filter.matches(row) {
-				select {
-				case s.out <- s.convert(ev, row):
-				case <-ctx.Done():
-					return
-				}
-			}
-			s.cursor = strconv.Itoa(ev.ID)
-		}
+		s.push(ctx)
 	}
+}
+
+func (s *stream[T]) pull(ctx context.Context) (int, bool) {
+	for !s.ended {
+		for len(s.batch) > 0 {
+			ev := s.batch[0]
+			s.batch = s.batch[1:]
+			row := s.rows[ev.ID]
+			// The handler pulls again only once this event went out, so
+			// resuming after it skips nothing.
+			s.cursor = strconv.Itoa(ev.ID)
+			if s.filter.matches(row) {
+				s.ev, s.row = ev, row
+				return ev.ID, true
+			}
+		}
+		s.ended = !s.fill(ctx)
+	}
+	return 0, false
+}
+
+// fill takes the next batch of events and reads their people; false once
+// the subscription or ctx has ended, after recording why the stream ended,
+// unless the client went away.
+func (s *stream[T]) fill(ctx context.Context) bool {
+	batch := s.next(ctx)
+	if len(batch) == 0 {
+		s.finish(ctx)
+		return false
+	}
+	rows, err := s.r.eventRows.rows(ctx, batch)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.end.set(err, s.cursor)
+		}
+		s.sub.Close()
+		return false
+	}
+	s.batch, s.rows = batch, rows
+	return true
+}
+
+func (s *stream[T]) push(ctx context.Context) {
+	select {
+	case s.out <- s.convert(s.ev, s.row):
+	case <-ctx.Done():
+	}
+	s.ev, s.row = nil, nil
+}
+
+func (s *stream[T]) close() {
+	if !s.closed {
+		s.closed = true
+		close(s.out)
+	}
+}
+
+// finish records why a drained subscription ended.
+func (s *stream[T]) finish(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -164,7 +272,7 @@ func (s *stream[T]) run(ctx context.Context) {
 // next waits for an event and returns it with those already waiting behind
 // it, up to streamBatch; nothing once the subscription or ctx has ended.
 func (s *stream[T]) next(ctx context.Context) []*ent.Event {
-	var batch []*ent.Event
+	batch := s.buf[:0]
 	select {
 	case ev, ok := <-s.sub.Events():
 		if !ok {
@@ -182,8 +290,10 @@ func (s *stream[T]) next(ctx context.Context) []*ent.Event {
 			}
 			batch = append(batch, ev)
 		default:
+			s.buf = batch
 			return batch
 		}
 	}
+	s.buf = batch
 	return batch
 }

@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/peoplegraph/peoplegraph/internal/auth"
+)
+
+// sharedResponsesSize bounds how many resolved event responses
+// sharedResponses keeps.
+const sharedResponsesSize = 4096
+
+// sharedResponseTTL is how long a resolved response serves the other
+// subscribers of its event, like the event's person row (eventPeopleTTL):
+// a live event reaches its subscribers within moments of each other.
+const sharedResponseTTL = eventPeopleTTL
+
+// sharedResponses resolves each event once for all the subscribers that
+// would resolve it identically: those running the same document and
+// operation with the same variables and the same scopes. The first of them
+// to reach an event resolves it through the executor, the others wait for
+// and send that response. A fan-out to thousands of workflow subscribers
+// then costs one execution per event instead of one per subscriber, and
+// every one of them sees the same data.
+type sharedResponses struct {
+	clock clockwork.Clock
+
+	mu      sync.Mutex
+	entries map[shareID]*sharedResponse
+	order   []shareID // insertion order, for eviction
+}
+
+// shareID names one event as resolved by one kind of subscriber.
+type shareID struct {
+	key   string
+	event int
+}
+
+// sharedResponse is one event's response; done closes once resp is set,
+// or left nil because the subscriber resolving it went away.
+type sharedResponse struct {
+	done chan struct{}
+	resp *graphql.Response
+	at   time.Time
+}
+
+func newSharedResponses(clock clockwork.Clock) *sharedResponses {
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	return &sharedResponses{clock: clock, entries: make(map[shareID]*sharedResponse)}
+}
+
+// shareKey says which subscribers resolve every event identically: the
+// document, operation name, variables (encoding/json sorts map keys) and
+// the caller's scopes decide the response. It is empty, sharing nothing,
+// when the variables do not encode.
+func shareKey(ctx context.Context) string {
+	oc := graphql.GetOperationContext(ctx)
+	vars, err := json.Marshal(oc.Variables)
+	if err != nil {
+		return ""
+	}
+	p := auth.FromContext(ctx)
+	scopes := make([]string, len(p.Scopes))
+	for i, s := range p.Scopes {
+		scopes[i] = string(s)
+	}
+	slices.Sort(scopes)
+	return strings.Join([]string{oc.RawQuery, oc.OperationName, string(vars),
+		strings.Join(scopes, " "), strconv.FormatBool(p.Authenticated)}, "\x00")
+}
+
+// do returns the response to event for the subscribers of key: resolve's,
+// when this caller is the first, else the first caller's. It returns nil
+// when ctx ends while waiting. An empty key shares nothing.
+func (c *sharedResponses) do(ctx context.Context, key string, event int,
+	resolve func() *graphql.Response) *graphql.Response {
+	if c == nil || key == "" {
+		return resolve()
+	}
+	e, mine := c.claim(shareID{key: key, event: event})
+	if mine {
+		resp := resolve()
+		if resp != nil && ctx.Err() == nil {
+			e.resp = shareable(resp)
+		}
+		close(e.done)
+		return resp
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil
+	}
+	if e.resp == nil {
+		return resolve()
+	}
+	resp := *e.resp
+	return &resp
+}
+
+// claim returns the entry of id, creating it when it is missing or stale;
+// mine says the caller created it and must resolve it.
+func (c *sharedResponses) claim(id shareID) (*sharedResponse, bool) {
+	now := c.clock.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[id]; e != nil && !c.stale(e, now) {
+		return e, false
+	}
+	if _, replaced := c.entries[id]; !replaced {
+		c.order = append(c.order, id)
+	}
+	e := &sharedResponse{done: make(chan struct{}), at: now}
+	c.entries[id] = e
+	for len(c.order) > sharedResponsesSize {
+		delete(c.entries, c.order[0])
+		c.order = c.order[1:]
+	}
+	return e, true
+}
+
+// stale reports whether a resolved entry is too old to share, or failed.
+// Entries being resolved are never stale: their subscribers wait for them.
+func (c *sharedResponses) stale(e *sharedResponse, now time.Time) bool {
+	select {
+	case <-e.done:
+		return e.resp == nil || now.Sub(e.at) > sharedResponseTTL
+	default:
+		return false
+	}
+}
+
+// shareable copies what of a response its executor reuses: a subscription
+// writes each event's data into the same buffer.
+func shareable(resp *graphql.Response) *graphql.Response {
+	out := *resp
+	out.Data = bytes.Clone(resp.Data)
+	return &out
+}

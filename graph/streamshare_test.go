@@ -1,0 +1,118 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/peoplegraph/peoplegraph/ent"
+	"github.com/peoplegraph/peoplegraph/ent/event"
+	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/internal/auth"
+	"github.com/peoplegraph/peoplegraph/internal/civil"
+	"github.com/peoplegraph/peoplegraph/internal/store"
+	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
+)
+
+// managerSub asks for a field that the event's row does not hold, so that
+// resolving it reads the database.
+const managerSub = `subscription($after: String, $types: [LifecycleEventType!]) {
+  lifecycleTriggered(after: $after, types: $types) { cursor person { id manager { workEmail } } }
+}`
+
+func TestSubscribersShareResolution(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, envOptions{people: 20, events: true})
+		w := logWriter{t, e}
+		p := someManaged(t, e.db)
+		day := civil.MustParse("2025-03-14")
+
+		// round subscribes one client per variable set, writes one event and
+		// returns what each client received and the statements it cost.
+		round := func(t *testing.T, vars []map[string]any) ([]json.RawMessage, int64) {
+			t.Helper()
+			after := lastCursor(t, e)
+			clients := make([]*wsClient, len(vars))
+			for i, v := range vars {
+				v["after"] = after
+				clients[i] = dialStream(t, e, protoTransportWS, "")
+				clients[i].subscribe("1", managerSub, v)
+			}
+			require.Eventually(t, func() bool {
+				return e.broker.Stats().Subscribers == len(vars)
+			}, streamWait, 10*time.Millisecond, "every subscription reaches the broker")
+			before := e.queries.n.Load()
+			id := w.lifecycle(event.TypeBIRTHDAY, p.ID, day, 0)
+			got := make([]json.RawMessage, len(clients))
+			for i, c := range clients {
+				res := c.next()
+				require.Empty(t, res.Errors)
+				require.Equal(t, strconv.Itoa(id), lifecycleOf(t, res).Cursor)
+				got[i] = res.Data
+				_ = c.conn.CloseNow()
+			}
+			spent := e.queries.n.Load() - before
+			require.Eventually(t, func() bool { return e.broker.Stats().Subscribers == 0 },
+				streamWait, 10*time.Millisecond, "the subscriptions end with their sockets")
+			return got, spent
+		}
+
+		same := make([]map[string]any, 4)
+		for i := range same {
+			same[i] = map[string]any{"types": []string{"BIRTHDAY"}}
+		}
+		sameGot, sameSpent := round(t, same)
+		for _, data := range sameGot[1:] {
+			require.JSONEq(t, string(sameGot[0]), string(data))
+		}
+		require.Contains(t, string(sameGot[0]), `"manager":{"workEmail":`)
+
+		// Variables that differ keep the subscribers apart: each resolves
+		// the event, reading the manager, on its own.
+		apart := []map[string]any{
+			{"types": []string{"BIRTHDAY"}},
+			{"types": []string{"BIRTHDAY", "START_DATE"}},
+			{"types": []string{"START_DATE", "BIRTHDAY"}},
+			{"types": []string{"BIRTHDAY", "END_DATE"}},
+		}
+		_, apartSpent := round(t, apart)
+		require.Equal(t, sameSpent+3, apartSpent,
+			"four identical subscribers read the manager once, four different ones four times")
+	})
+}
+
+func TestSharedResolutionKeepsScopesApart(t *testing.T) {
+	e := newEnv(t, storetest.Open(t), envOptions{people: 30, events: true,
+		auth: auth.NewStatic(staticTokens)})
+	w := logWriter{t, e}
+	p, err := e.db.Client.Person.Query().
+		Where(person.DateOfBirthNotNil(), person.DepartedAtIsNil()).
+		Order(ent.Asc(person.FieldID)).First(context.Background())
+	require.NoError(t, err)
+	const sub = `subscription($after: String) {
+  lifecycleTriggered(after: $after, types: [BIRTHDAY]) { cursor person { id dateOfBirth } }
+}`
+	after := map[string]any{"after": lastCursor(t, e)}
+	reader := dialStream(t, e, protoTransportWS, "reader")
+	reader.subscribe("1", sub, after)
+	private := dialStream(t, e, protoTransportWS, "private")
+	private.subscribe("1", sub, after)
+	reader2 := dialStream(t, e, protoTransportWS, "reader")
+	reader2.subscribe("1", sub, after)
+	require.Eventually(t, func() bool { return e.broker.Stats().Subscribers == 3 },
+		streamWait, 10*time.Millisecond, "every subscription reaches the broker")
+
+	w.lifecycle(event.TypeBIRTHDAY, p.ID, civil.MustParse("2025-03-14"), 0)
+	for _, c := range []*wsClient{reader, reader2} {
+		res := c.next()
+		require.Equal(t, []string{"FORBIDDEN"}, res.codes())
+		require.NotContains(t, string(res.Data), p.DateOfBirth.String())
+	}
+	res := private.next()
+	require.Empty(t, res.Errors)
+	require.Contains(t, string(res.Data), p.DateOfBirth.String())
+}
