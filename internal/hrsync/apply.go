@@ -26,6 +26,8 @@ type applier struct {
 	batch   int
 	dialect string
 	logger  *slog.Logger
+	// texts holds the bulk statements' texts built so far.
+	texts map[bulkKey]string
 }
 
 // chunks calls fn on consecutive slices of xs of at most n elements.

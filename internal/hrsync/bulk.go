@@ -12,6 +12,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent/person"
 	"github.com/peoplegraph/peoplegraph/ent/schema"
 	"github.com/peoplegraph/peoplegraph/internal/civil"
+	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
 // The large writes of a sync, people, custom values and events, are sent as plain
@@ -34,10 +35,10 @@ var personColumns = []string{
 // upsertPeople inserts or updates one batch of people; on conflict every
 // column but the id and the creation time takes the new value.
 func (a *applier) upsertPeople(ctx context.Context, ws []*personWrite) error {
-	ins := entsql.Dialect(a.dialect).Insert(person.Table).Columns(personColumns...)
+	args := make([]any, 0, len(ws)*len(personColumns))
 	for _, w := range ws {
 		r := w.rec
-		ins.Values(
+		args = append(args,
 			r.ID, nullable(r.EmployeeID), r.FirstName, r.LastName,
 			nullable(r.PreferredName), nullable(r.WorkEmail), nullable(r.JobTitle),
 			nullable(r.Department), jsonOrNull(r.Teams), nullable(r.EmploymentType),
@@ -48,30 +49,38 @@ func (a *applier) upsertPeople(ctx context.Context, ws []*personWrite) error {
 			timeOrNull(w.departedAt), a.now, a.now, w.hash,
 		)
 	}
-	ins.OnConflict(
-		entsql.ConflictColumns(person.FieldID),
-		entsql.ResolveWith(func(u *entsql.UpdateSet) {
-			for _, c := range personColumns {
-				if c != person.FieldID && c != person.FieldCreatedAt {
-					u.SetExcluded(c)
+	return a.exec(ctx, person.Table, len(ws), args, func() *entsql.InsertBuilder {
+		ins := entsql.Dialect(a.dialect).Insert(person.Table).Columns(personColumns...)
+		ins.OnConflict(
+			entsql.ConflictColumns(person.FieldID),
+			entsql.ResolveWith(func(u *entsql.UpdateSet) {
+				for _, c := range personColumns {
+					if c != person.FieldID && c != person.FieldCreatedAt {
+						u.SetExcluded(c)
+					}
 				}
-			}
-		}),
-	)
-	return a.exec(ctx, ins)
+			}),
+		)
+		return ins
+	})
+}
+
+// eventColumns are the event columns a sync writes, in statement order.
+var eventColumns = []string{
+	event.FieldType, event.FieldPersonID, event.FieldSyncRunID, event.FieldOccurredAt,
+	event.FieldChangedFields, event.FieldPayload, event.FieldOffsetDays,
 }
 
 // insertEvents appends one batch of change events to the log.
 func (a *applier) insertEvents(ctx context.Context, rows []eventRow) error {
-	ins := entsql.Dialect(a.dialect).Insert(event.Table).Columns(
-		event.FieldType, event.FieldPersonID, event.FieldSyncRunID, event.FieldOccurredAt,
-		event.FieldChangedFields, event.FieldPayload, event.FieldOffsetDays,
-	)
+	args := make([]any, 0, len(rows)*len(eventColumns))
 	for _, r := range rows {
-		ins.Values(string(r.typ), r.personID, a.runID, a.now,
+		args = append(args, string(r.typ), r.personID, a.runID, a.now,
 			jsonOrNull(r.fields), string(r.payload), 0)
 	}
-	return a.exec(ctx, ins)
+	return a.exec(ctx, event.Table, len(rows), args, func() *entsql.InsertBuilder {
+		return entsql.Dialect(a.dialect).Insert(event.Table).Columns(eventColumns...)
+	})
 }
 
 // customValueRow is one custom value to write.
@@ -80,35 +89,80 @@ type customValueRow struct {
 	v        customValue
 }
 
-// upsertCustomValues inserts or updates one batch of custom values.
-func (a *applier) upsertCustomValues(ctx context.Context, rows []customValueRow) error {
-	ins := entsql.Dialect(a.dialect).Insert(customfieldvalue.Table).Columns(
-		customfieldvalue.FieldID, customfieldvalue.FieldPersonID,
-		customfieldvalue.FieldDefinitionID, customfieldvalue.FieldValue,
-		customfieldvalue.FieldItems, customfieldvalue.FieldIsList,
-	)
-	for _, r := range rows {
-		ins.Values(schema.CustomValueID(r.personID, r.v.DefID), r.personID, r.v.DefID,
-			r.v.Value, jsonOrNull(r.v.Items), r.v.List)
-	}
-	ins.OnConflict(
-		entsql.ConflictColumns(customfieldvalue.FieldID),
-		entsql.ResolveWith(func(u *entsql.UpdateSet) {
-			u.SetExcluded(customfieldvalue.FieldValue)
-			u.SetExcluded(customfieldvalue.FieldItems)
-			u.SetExcluded(customfieldvalue.FieldIsList)
-		}),
-	)
-	return a.exec(ctx, ins)
+// customValueColumns are the custom value columns a sync writes.
+var customValueColumns = []string{
+	customfieldvalue.FieldID, customfieldvalue.FieldPersonID,
+	customfieldvalue.FieldDefinitionID, customfieldvalue.FieldValue,
+	customfieldvalue.FieldItems, customfieldvalue.FieldIsList,
 }
 
-func (a *applier) exec(ctx context.Context, ins *entsql.InsertBuilder) error {
-	query, args, err := ins.QueryErr()
-	if err != nil {
-		return err
+// upsertCustomValues inserts or updates one batch of custom values.
+func (a *applier) upsertCustomValues(ctx context.Context, rows []customValueRow) error {
+	args := make([]any, 0, len(rows)*len(customValueColumns))
+	for _, r := range rows {
+		args = append(args, schema.CustomValueID(r.personID, r.v.DefID), r.personID, r.v.DefID,
+			r.v.Value, jsonOrNull(r.v.Items), r.v.List)
 	}
-	_, err = a.tx.ExecContext(ctx, query, args...)
+	return a.exec(ctx, customfieldvalue.Table, len(rows), args, func() *entsql.InsertBuilder {
+		ins := entsql.Dialect(a.dialect).Insert(customfieldvalue.Table).
+			Columns(customValueColumns...)
+		ins.OnConflict(
+			entsql.ConflictColumns(customfieldvalue.FieldID),
+			entsql.ResolveWith(func(u *entsql.UpdateSet) {
+				u.SetExcluded(customfieldvalue.FieldValue)
+				u.SetExcluded(customfieldvalue.FieldItems)
+				u.SetExcluded(customfieldvalue.FieldIsList)
+			}),
+		)
+		return ins
+	})
+}
+
+// bulkKey names the text of a bulk statement: its table and row count.
+type bulkKey struct {
+	table string
+	rows  int
+}
+
+// exec runs a multi-row INSERT of rows rows into table with args, a row's
+// values after another. Its text has a placeholder for every value, NULLs
+// included, so that it depends on the row count alone: it is built once per
+// sync and row count from base, the statement without values, and a full
+// batch runs on the statement the connection keeps prepared.
+func (a *applier) exec(ctx context.Context, table string, rows int, args []any,
+	base func() *entsql.InsertBuilder) error {
+	key := bulkKey{table, rows}
+	query, ok := a.texts[key]
+	if !ok {
+		var err error
+		if query, err = bulkText(base(), rows, len(args)/rows); err != nil {
+			return err
+		}
+		if a.texts == nil {
+			a.texts = map[bulkKey]string{}
+		}
+		a.texts[key] = query
+	}
+	if rows == a.batch {
+		ctx = store.ReuseStatements(ctx)
+	}
+	_, err := a.tx.ExecContext(ctx, query, args...)
 	return err
+}
+
+// bulkText completes ins with rows rows of cols placeholders and returns its
+// text. The builder writes a literal NULL for a nil value and a placeholder
+// for anything else, so any non-nil value stands in.
+func bulkText(ins *entsql.InsertBuilder, rows, cols int) (string, error) {
+	row := make([]any, cols)
+	for i := range row {
+		row[i] = 0
+	}
+	for range rows {
+		ins.Values(row...)
+	}
+	query, _, err := ins.QueryErr()
+	return query, err
 }
 
 // nullable binds the empty string as NULL. Plain strings and nil bind

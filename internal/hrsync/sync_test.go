@@ -95,3 +95,20 @@ func eventTypes(evs []*ent.Event, personID string) []event.Type {
 	}
 	return out
 }
+
+// TestWriteCounterSeesReusedBulkStatements checks that the counter behind
+// the zero-write test sees the bulk writes that run on statements a
+// connection keeps prepared: a first sync in batches of 50 counts one
+// statement per batch.
+func TestWriteCounterSeesReusedBulkStatements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		counted, writes := countingDB(db)
+		e := newEnv(t, counted, humaanssim.Options{People: 200, Seed: 5}, hrsync.WithBatchSize(50))
+		run := e.sync(t)
+		require.Greater(t, run.Added, 100)
+		batches := (run.Added + 49) / 50
+		counts := writes.except()
+		require.Equal(t, batches, counts["persons"])
+		require.Equal(t, batches, counts["events"], "one PERSON_ADDED per person")
+	})
+}

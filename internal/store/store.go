@@ -9,8 +9,8 @@ import (
 	"log/slog"
 
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // Postgres driver "postgres".
-	_ "modernc.org/sqlite" // SQLite driver "sqlite".
+	_ "github.com/lib/pq" // Postgres driver "postgres".
+	"modernc.org/sqlite"
 
 	"github.com/peoplegraph/peoplegraph/ent"
 )
@@ -46,7 +46,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := sql.Open(t.driver, t.dsn)
+	pool, err := openPool(t)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", t.dialect, err)
 	}
@@ -75,6 +75,19 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		logger:  o.logger,
 		target:  t,
 	}, nil
+}
+
+// openPool opens the connection pool of t. SQLite connections keep the
+// statements marked by ReuseStatements prepared.
+func openPool(t target) (*sql.DB, error) {
+	if t.driver != "sqlite" {
+		return sql.Open(t.driver, t.dsn)
+	}
+	base, err := sqlite.NewConnector(t.dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(reusingConnector{base: base}), nil
 }
 
 // Close closes the client and its connection pool.

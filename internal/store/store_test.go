@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -110,5 +111,44 @@ func TestSchema(t *testing.T) {
 				SetManagerID("nobody").Save(ctx)
 			require.True(t, ent.IsConstraintError(err), "got %v", err)
 		})
+	})
+}
+
+// TestReusedStatementsRunAcrossTransactions runs statements marked for reuse
+// in several transactions on one connection, more distinct texts than a
+// connection keeps, and checks that every row they wrote is there.
+func TestReusedStatementsRunAcrossTransactions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, err := db.SQL.ExecContext(ctx, "CREATE TABLE reuse_probe (id INTEGER PRIMARY KEY, v TEXT)")
+		require.NoError(t, err)
+		ph := func(n int) string {
+			if db.Dialect == dialect.Postgres {
+				return fmt.Sprintf("$%d", n)
+			}
+			return "?"
+		}
+		reuse := store.ReuseStatements(ctx)
+		id := 0
+		for round := range 3 {
+			tx, err := db.SQL.BeginTx(ctx, nil)
+			require.NoError(t, err)
+			// Twelve texts, more than a connection keeps: the oldest are
+			// closed and prepared again in the next round.
+			for k := range 12 {
+				query := fmt.Sprintf("INSERT INTO reuse_probe (id, v) VALUES (%s, %s || '-%d')",
+					ph(1), ph(2), k)
+				id++
+				_, err := tx.ExecContext(reuse, query, id, fmt.Sprint(round))
+				require.NoError(t, err)
+			}
+			require.NoError(t, tx.Commit())
+		}
+		var n int
+		require.NoError(t, db.SQL.QueryRowContext(ctx,
+			"SELECT count(*) FROM reuse_probe WHERE v = '2-11'").Scan(&n))
+		require.Equal(t, 1, n)
+		require.NoError(t, db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM reuse_probe").Scan(&n))
+		require.Equal(t, 36, n)
 	})
 }
