@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,10 +41,11 @@ type eventPeople struct {
 // eventPerson is the row read for one event; done closes once row and err
 // are set.
 type eventPerson struct {
-	done chan struct{}
-	row  *ent.Person
-	err  error
-	at   time.Time
+	personID string
+	done     chan struct{}
+	row      *ent.Person
+	err      error
+	at       time.Time
 }
 
 func newEventPeople(client *ent.Client, clock clockwork.Clock) *eventPeople {
@@ -53,15 +55,21 @@ func newEventPeople(client *ent.Client, clock clockwork.Clock) *eventPeople {
 	return &eventPeople{client: client, clock: clock, entries: make(map[int]*eventPerson)}
 }
 
-// rows returns the person row of each event that has a person, by event id.
-// A person without a row (never synced) is missing from the map.
-func (c *eventPeople) rows(ctx context.Context, evs []*ent.Event) (map[int]*ent.Person, error) {
-	mine, all := c.claim(evs)
+// rows returns the person row of each event of evs, in order, in out's
+// storage: nil for an event without a person, or whose person has no row
+// (never synced).
+func (c *eventPeople) rows(ctx context.Context, evs []*ent.Event,
+	out []*ent.Person) ([]*ent.Person, error) {
+	all, mine := c.claim(evs)
 	if len(mine) > 0 {
-		c.fill(ctx, evs, mine)
+		c.fill(ctx, mine)
 	}
-	out := make(map[int]*ent.Person, len(all))
-	for id, e := range all {
+	out = slices.Grow(out[:0], len(evs))[:len(evs)]
+	for i, e := range all {
+		out[i] = nil
+		if e == nil {
+			continue
+		}
 		select {
 		case <-e.done:
 		case <-ctx.Done():
@@ -70,40 +78,39 @@ func (c *eventPeople) rows(ctx context.Context, evs []*ent.Event) (map[int]*ent.
 		if e.err != nil {
 			return nil, e.err
 		}
-		if e.row != nil {
-			out[id] = e.row
-		}
+		out[i] = e.row
 	}
 	return out, nil
 }
 
-// claim returns the entries of evs, creating those that are missing or
-// stale; the created ones (mine) are the caller's to fill.
-func (c *eventPeople) claim(evs []*ent.Event) (mine, all map[int]*eventPerson) {
+// claim returns the entry of each event of evs (nil for one without a
+// person), creating those that are missing or stale; the created ones
+// (mine) are the caller's to fill.
+func (c *eventPeople) claim(evs []*ent.Event) (all, mine []*eventPerson) {
 	now := c.clock.Now()
-	mine, all = map[int]*eventPerson{}, make(map[int]*eventPerson, len(evs))
+	all = make([]*eventPerson, len(evs))
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, ev := range evs {
+	for i, ev := range evs {
 		if ev.PersonID == nil {
 			continue
 		}
 		e := c.entries[ev.ID]
 		if e == nil || c.stale(e, now) {
-			e = &eventPerson{done: make(chan struct{}), at: now}
+			e = &eventPerson{done: make(chan struct{}), at: now, personID: *ev.PersonID}
 			if _, replaced := c.entries[ev.ID]; !replaced {
 				c.order = append(c.order, ev.ID)
 			}
 			c.entries[ev.ID] = e
-			mine[ev.ID] = e
+			mine = append(mine, e)
 		}
-		all[ev.ID] = e
+		all[i] = e
 	}
 	for len(c.order) > eventPeopleSize {
 		delete(c.entries, c.order[0])
 		c.order = c.order[1:]
 	}
-	return mine, all
+	return all, mine
 }
 
 // stale reports whether a filled entry is too old to share. Entries being
@@ -117,14 +124,12 @@ func (c *eventPeople) stale(e *eventPerson, now time.Time) bool {
 	}
 }
 
-// fill reads the rows of the claimed events in one query and releases
+// fill reads the rows of the claimed entries in one query and releases
 // their waiters. A failed read is not kept: the next stream reads again.
-func (c *eventPeople) fill(ctx context.Context, evs []*ent.Event, mine map[int]*eventPerson) {
-	ids := make([]string, 0, len(mine))
-	for _, ev := range evs {
-		if mine[ev.ID] != nil {
-			ids = append(ids, *ev.PersonID)
-		}
+func (c *eventPeople) fill(ctx context.Context, mine []*eventPerson) {
+	ids := make([]string, len(mine))
+	for i, e := range mine {
+		ids[i] = e.personID
 	}
 	// Other streams wait for this read: it must not end with this stream.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventPeopleTimeout)
@@ -137,10 +142,8 @@ func (c *eventPeople) fill(ctx context.Context, evs []*ent.Event, mine map[int]*
 	for _, p := range rows {
 		byID[p.ID] = p
 	}
-	for _, ev := range evs {
-		if e := mine[ev.ID]; e != nil {
-			e.row, e.err = byID[*ev.PersonID], err
-			close(e.done)
-		}
+	for _, e := range mine {
+		e.row, e.err = byID[e.personID], err
+		close(e.done)
 	}
 }

@@ -141,10 +141,12 @@ type stream[T any] struct {
 	cursor  string
 
 	// batch holds the events taken from the subscription and not yet
-	// pulled, rows their people; buf is batch's storage.
-	batch []*ent.Event
-	buf   []*ent.Event
-	rows  map[int]*ent.Person
+	// pulled, rows their people, in step; buf and rowBuf are their
+	// storage.
+	batch  []*ent.Event
+	buf    []*ent.Event
+	rows   []*ent.Person
+	rowBuf []*ent.Person
 	// ev and row are the pulled event, converted only when pushed.
 	ev  *ent.Event
 	row *ent.Person
@@ -205,9 +207,8 @@ func (s *stream[T]) run(ctx context.Context) {
 func (s *stream[T]) pull(ctx context.Context) (int, bool) {
 	for !s.ended {
 		for len(s.batch) > 0 {
-			ev := s.batch[0]
-			s.batch = s.batch[1:]
-			row := s.rows[ev.ID]
+			ev, row := s.batch[0], s.rows[0]
+			s.batch, s.rows = s.batch[1:], s.rows[1:]
 			// The handler pulls again only once this event went out, so
 			// resuming after it skips nothing.
 			s.cursor = strconv.Itoa(ev.ID)
@@ -230,7 +231,7 @@ func (s *stream[T]) fill(ctx context.Context) bool {
 		s.finish(ctx)
 		return false
 	}
-	rows, err := s.r.eventRows.rows(ctx, batch)
+	rows, err := s.r.eventRows.rows(ctx, batch, s.rowBuf)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.end.set(err, s.cursor)
@@ -238,7 +239,7 @@ func (s *stream[T]) fill(ctx context.Context) bool {
 		s.sub.Close()
 		return false
 	}
-	s.batch, s.rows = batch, rows
+	s.batch, s.rows, s.rowBuf = batch, rows, rows
 	return true
 }
 

@@ -106,8 +106,8 @@ func (c *sharedResponses) do(ctx context.Context, key string, event int,
 	if e.resp == nil {
 		return resolve()
 	}
-	resp := *e.resp
-	return &resp
+	// Shared between subscribers: the transports only encode responses.
+	return e.resp
 }
 
 // claim returns the entry of id, creating it when it is missing or stale;
