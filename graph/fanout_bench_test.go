@@ -3,12 +3,15 @@
 package graph_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
@@ -45,20 +48,33 @@ const fanOutSub = `subscription($types: [LifecycleEventType!]) {
   lifecycleTriggered(types: $types) { id cursor type personId localDate person { id workEmail } }
 }`
 
+// fanOutClientsEnv, when set to a websocket URL, turns the test binary into
+// the client side of the fan-out benchmark (see runFanOutClients).
+const fanOutClientsEnv = "PEOPLEGRAPH_FANOUT_CLIENTS_URL"
+
+func TestMain(m *testing.M) {
+	if url := os.Getenv(fanOutClientsEnv); url != "" {
+		os.Exit(runFanOutClients(url, os.Stdin, os.Stdout))
+	}
+	os.Exit(m.Run())
+}
+
 // BenchmarkWebsocketFanOut5000 measures one lifecycle event reaching 5,000
 // graphql-transport-ws subscribers, one websocket each, on the real handler
-// over loopback TCP. Each iteration commits one event and waits until every
-// client has read its next message. It reports the latency from the commit
-// to each client's read (p50, p99 and max over every delivery of the run)
-// and the memory held per idle subscriber, measured before and after opening
-// the subscriptions: heap in use and goroutine stacks. Client and server run
-// in the same process, so both figures include the client's side of each
-// socket (its connection and one reading goroutine) as well as the server's.
+// over loopback TCP. The subscribers live in a second process (this test
+// binary run again as a load generator), so that the server's process holds
+// only the server's side of each socket, as it would in production. Each
+// iteration commits one event and waits until every client has read its
+// next message. It reports the latency from the commit to each client's read
+// (p50, p99 and max over every delivery of the run; both processes read the
+// same wall clock) and the memory the server holds per idle subscriber,
+// measured before and after the subscriptions open: heap in use and
+// goroutine stacks. Both processes share the machine's CPUs.
 func BenchmarkWebsocketFanOut5000(b *testing.B) {
 	if testing.Short() {
 		b.Skip("opens 5,000 websockets; skipped in -short")
 	}
-	raiseFileLimit(b, 2*fanOutSubscribers+1024)
+	raiseFileLimit(b, fanOutSubscribers+1024)
 	b.Run("sqlite", func(b *testing.B) { benchFanOut(b, storetest.Open(b)) })
 	b.Run("postgres", func(b *testing.B) { benchFanOut(b, storetest.OpenPostgres(b)) })
 }
@@ -68,12 +84,8 @@ func benchFanOut(b *testing.B, db *store.DB) {
 	p, err := e.db.Client.Person.Query().First(context.Background())
 	require.NoError(b, err)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f := &fanOut{base: time.Now(), failed: make(chan struct{})}
 	before := memInUse()
-	var readers sync.WaitGroup
-	conns := f.open(b, ctx, e, &readers)
+	clients := startFanOutClients(b, "ws"+strings.TrimPrefix(e.srv.URL, "http"))
 	require.Eventually(b, func() bool {
 		return e.broker.Stats().Subscribers == fanOutSubscribers
 	}, fanOutWait, 10*time.Millisecond, "every subscription reaches the broker")
@@ -82,36 +94,23 @@ func benchFanOut(b *testing.B, db *store.DB) {
 	stackPerSub := float64(after.stack-before.stack) / fanOutSubscribers
 
 	day := civil.MustParse("2025-03-14")
-	rounds := 0
+	var latencies []time.Duration
+	var perEvent strings.Builder
 	b.ResetTimer()
 	for b.Loop() {
-		f.round.Add(fanOutSubscribers)
-		id := f.write(b, e, p.ID, day)
-		if !f.wait(id) {
-			b.Fatalf("round %d: %d of %d subscribers received event %d within %s: %v",
-				rounds+1, fanOutSubscribers-int(f.pending.Load()), fanOutSubscribers, id,
-				fanOutWait, errors.Join(f.errs()...))
-		}
-		rounds++
-	}
-	b.StopTimer()
-	cancel()
-	for _, c := range conns {
-		_ = c.CloseNow()
-	}
-	readers.Wait()
-	require.Empty(b, f.errs(), "clients read what they should")
-	require.Len(b, f.latencies, rounds*fanOutSubscribers)
-
-	// One line for every event: benchmark logs keep only their first lines.
-	var perEvent strings.Builder
-	for r := range rounds {
-		round := slices.Clone(f.latencies[r*fanOutSubscribers : (r+1)*fanOutSubscribers])
+		round := clients.round(b, func(expect func(id int64)) int64 {
+			return commitEvent(b, e, p.ID, day, expect)
+		})
 		slices.Sort(round)
 		fmt.Fprintf(&perEvent, " %.0f/%.0f", ms(round[len(round)/2]), ms(round[len(round)*99/100]))
+		latencies = append(latencies, round...)
 	}
+	b.StopTimer()
+	clients.stop(b)
+
+	// One line for every event: benchmark logs keep only their first lines.
 	b.Logf("p50/p99 ms of each event:%s", perEvent.String())
-	lat := f.latencies
+	lat := latencies
 	slices.Sort(lat)
 	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
@@ -119,36 +118,261 @@ func benchFanOut(b *testing.B, db *store.DB) {
 	b.ReportMetric(heapPerSub, "heap-B/idle-sub")
 	b.ReportMetric(stackPerSub, "stack-B/idle-sub")
 	b.Logf("%d subscribers, %d events: p50 %s, p99 %s (bar < 250ms), max %s; "+
-		"per idle subscriber, client side included: heap %.0f B, stacks %.0f B, %d goroutines",
-		fanOutSubscribers, rounds, lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1],
-		heapPerSub, stackPerSub, (after.goroutines-before.goroutines)/fanOutSubscribers)
+		"server memory per idle subscriber: heap %.0f B, stacks %.0f B, %d goroutines",
+		fanOutSubscribers, len(lat)/fanOutSubscribers, lat[len(lat)/2],
+		lat[len(lat)*99/100], lat[len(lat)-1], heapPerSub, stackPerSub,
+		(after.goroutines-before.goroutines)/fanOutSubscribers)
 }
 
-// fanOut is the client side of the benchmark: the sockets, the commit time
-// of the current event and what the clients read.
-type fanOut struct {
-	base time.Time
-	// committed is the commit time of the current event, since base.
-	committed atomic.Int64
-	// want is the id of the current event.
-	want    atomic.Int64
-	round   sync.WaitGroup
-	pending atomic.Int64
+// commitEvent commits one start-date event the way every writer does (lock,
+// insert, notify, commit, wake the local broker), announcing its id through
+// expect before the commit, and returns the commit's wall-clock time in
+// Unix nanoseconds, taken before the wake-up.
+func commitEvent(b *testing.B, e *env, personID string, day civil.Date,
+	expect func(id int64)) int64 {
+	b.Helper()
+	ctx := context.Background()
+	tx, err := e.db.Client.Tx(ctx)
+	require.NoError(b, err)
+	require.NoError(b, pubsub.LockLog(ctx, tx, e.db.Dialect))
+	key := fmt.Sprintf("%s|START_DATE|0|%s|%d", personID, day, occurrenceSerial.Add(1))
+	ev, err := tx.Event.Create().SetType(event.TypeSTART_DATE).SetPersonID(personID).
+		SetLocalDate(day).SetOccurrenceKey(key).
+		SetPayload(json.RawMessage(`{"timeZone": "Europe/Berlin"}`)).
+		SetOccurredAt(day.In(time.UTC, 9)).Save(ctx)
+	require.NoError(b, err)
+	require.NoError(b, pubsub.NotifyTx(ctx, tx, e.db.Dialect))
+	expect(int64(ev.ID))
+	require.NoError(b, tx.Commit())
+	committed := time.Now().UnixNano()
+	e.broker.Publish(ctx)
+	return committed
+}
 
-	mu        sync.Mutex
-	latencies []time.Duration
-	failures  []error
+// fanOutClients drives the load-generating process: lines to its standard
+// input announce events, lines from its standard output report them.
+//
+//	-> expect <id>             <- expecting <id>
+//	-> committed <id> <unix-ns>
+//	<- round <id> <latency-ns>...   (once every subscriber read event id)
+//	<- fail <reason>                (at any time; the process then exits)
+//
+// Closing its standard input ends the process.
+type fanOutClients struct {
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	lines chan string
+	// stderr collects what the process logs, for failure messages.
+	stderr bytes.Buffer
+}
+
+// startFanOutClients starts the load generator against url and waits until
+// it has opened and subscribed every socket.
+func startFanOutClients(b *testing.B, url string) *fanOutClients {
+	b.Helper()
+	c := &fanOutClients{lines: make(chan string, 16)}
+	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	c.cmd.Env = append(os.Environ(), fanOutClientsEnv+"="+url)
+	c.cmd.Stderr = &c.stderr
+	in, err := c.cmd.StdinPipe()
+	require.NoError(b, err)
+	out, err := c.cmd.StdoutPipe()
+	require.NoError(b, err)
+	c.in = in
+	require.NoError(b, c.cmd.Start())
+	b.Cleanup(func() { _ = c.cmd.Process.Kill(); _ = c.cmd.Wait() })
+	go func() {
+		defer close(c.lines)
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 0, 1<<16), 1<<22)
+		for sc.Scan() {
+			c.lines <- sc.Text()
+		}
+	}()
+	c.expect(b, "ready")
+	return c
+}
+
+// expect waits for the next line and fails unless it is want.
+func (c *fanOutClients) expect(b *testing.B, want string) {
+	b.Helper()
+	if got := c.next(b); got != want {
+		b.Fatalf("load generator said %q, want %q", got, want)
+	}
+}
+
+func (c *fanOutClients) next(b *testing.B) string {
+	b.Helper()
+	select {
+	case line, ok := <-c.lines:
+		if !ok {
+			b.Fatalf("load generator ended: %v\n%s", c.cmd.Wait(), c.stderr.String())
+		}
+		if reason, failed := strings.CutPrefix(line, "fail "); failed {
+			b.Fatalf("load generator: %s", reason)
+		}
+		return line
+	case <-time.After(fanOutWait):
+		b.Fatalf("load generator silent for %s", fanOutWait)
+	}
+	return ""
+}
+
+func (c *fanOutClients) send(b *testing.B, format string, args ...any) {
+	b.Helper()
+	_, err := fmt.Fprintf(c.in, format+"\n", args...)
+	require.NoError(b, err)
+}
+
+// round runs commit, which announces the event's id before committing it
+// and returns the commit time, and returns the latency of each delivery.
+func (c *fanOutClients) round(b *testing.B, commit func(expect func(id int64)) int64,
+) []time.Duration {
+	b.Helper()
+	var id int64
+	committed := commit(func(n int64) {
+		id = n
+		c.send(b, "expect %d", id)
+		c.expect(b, fmt.Sprintf("expecting %d", id))
+	})
+	c.send(b, "committed %d %d", id, committed)
+	fields := strings.Fields(c.next(b))
+	require.Greater(b, len(fields), 2, "a round report")
+	require.Equal(b, []string{"round", strconv.FormatInt(id, 10)}, fields[:2])
+	require.Len(b, fields[2:], fanOutSubscribers, "one latency per subscriber")
+	out := make([]time.Duration, 0, fanOutSubscribers)
+	for _, f := range fields[2:] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		require.NoError(b, err)
+		out = append(out, time.Duration(n))
+	}
+	return out
+}
+
+// stop closes the load generator's input and waits for it to exit cleanly.
+func (c *fanOutClients) stop(b *testing.B) {
+	b.Helper()
+	require.NoError(b, c.in.Close())
+	for line := range c.lines {
+		if reason, failed := strings.CutPrefix(line, "fail "); failed {
+			b.Fatalf("load generator: %s", reason)
+		}
+	}
+	require.NoError(b, c.cmd.Wait(), "load generator: %s", c.stderr.String())
+}
+
+// runFanOutClients is the load generator: it opens fanOutSubscribers
+// subscriptions to url, fanOutDialers at a time, then follows the protocol
+// of fanOutClients on in and out. It returns the process's exit status.
+func runFanOutClients(url string, in io.Reader, out io.Writer) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wmu sync.Mutex
+	say := func(format string, args ...any) {
+		wmu.Lock()
+		defer wmu.Unlock()
+		fmt.Fprintf(out, format+"\n", args...)
+	}
+	g := &fanOutGen{n: fanOutSubscribers, complete: make(chan struct{}, 1),
+		failed: make(chan struct{})}
+	var readers sync.WaitGroup
+	conns, err := g.open(ctx, url, &readers)
+	defer func() {
+		cancel()
+		for _, c := range conns {
+			if c != nil {
+				_ = c.CloseNow()
+			}
+		}
+		readers.Wait()
+	}()
+	if err != nil {
+		say("fail %v", err)
+		return 1
+	}
+	say("ready")
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		var id, committed int64
+		if _, err := fmt.Sscanf(sc.Text(), "expect %d", &id); err == nil {
+			g.expect(id)
+			say("expecting %d", id)
+			continue
+		}
+		if _, err := fmt.Sscanf(sc.Text(), "committed %d %d", &id, &committed); err != nil {
+			say("fail unknown command %q", sc.Text())
+			return 1
+		}
+		select {
+		case <-g.complete:
+		case <-g.failed:
+			say("fail %v", g.err())
+			return 1
+		case <-time.After(fanOutWait):
+			say("fail %d of %d subscribers read event %d within %s", g.count(), g.n, id,
+				fanOutWait)
+			return 1
+		}
+		var line strings.Builder
+		fmt.Fprintf(&line, "round %d", id)
+		for _, at := range g.stamps {
+			fmt.Fprintf(&line, " %d", at-committed)
+		}
+		say("%s", line.String())
+	}
+	return 0
+}
+
+// fanOutGen is the state of the load generator's subscribers.
+type fanOutGen struct {
+	n int
+	// want is the id of the current event.
+	want atomic.Int64
+	// complete receives once every subscriber has read the current event.
+	complete chan struct{}
+
+	mu sync.Mutex
+	// stamps are the wall-clock times, Unix nanoseconds, at which the
+	// subscribers read the current event.
+	stamps  []int64
+	failure error
 	// failed closes at the first failure.
 	failed chan struct{}
 }
 
+func (g *fanOutGen) expect(id int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.stamps = g.stamps[:0]
+	g.want.Store(id)
+}
+
+func (g *fanOutGen) count() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.stamps)
+}
+
+func (g *fanOutGen) err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.failure
+}
+
+func (g *fanOutGen) fail(err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.failure == nil {
+		g.failure = err
+		close(g.failed)
+	}
+}
+
 // open dials every websocket, completes connection_init, starts the
-// subscription and the socket's reading goroutine, fanOutDialers at a time.
-func (f *fanOut) open(b *testing.B, ctx context.Context, e *env,
-	readers *sync.WaitGroup) []*websocket.Conn {
-	b.Helper()
-	url := "ws" + strings.TrimPrefix(e.srv.URL, "http")
-	conns := make([]*websocket.Conn, fanOutSubscribers)
+// subscription and the socket's reading goroutine.
+func (g *fanOutGen) open(ctx context.Context, url string,
+	readers *sync.WaitGroup) ([]*websocket.Conn, error) {
+	conns := make([]*websocket.Conn, g.n)
 	next := atomic.Int64{}
 	var wg sync.WaitGroup
 	errs := make(chan error, fanOutDialers)
@@ -161,23 +385,17 @@ func (f *fanOut) open(b *testing.B, ctx context.Context, e *env,
 					return
 				}
 				conns[i] = c
-				readers.Go(func() { f.read(ctx, i, c) })
+				readers.Go(func() { g.read(ctx, i, c) })
 			}
 		})
 	}
 	wg.Wait()
 	close(errs)
-	b.Cleanup(func() {
-		for _, c := range conns {
-			if c != nil {
-				_ = c.CloseNow()
-			}
-		}
-	})
+	var all []error
 	for err := range errs {
-		require.NoError(b, err)
+		all = append(all, err)
 	}
-	return conns
+	return conns, errors.Join(all...)
 }
 
 // dialSubscriber opens one graphql-transport-ws socket and subscribes.
@@ -263,15 +481,15 @@ func readFrame(ctx context.Context, c *websocket.Conn, buf []byte) ([]byte, erro
 // read is subscriber i's reading loop: it stamps each next message on
 // arrival, answers pings and checks that it got the current event with its
 // person. It is the only goroutine the client keeps per socket.
-func (f *fanOut) read(ctx context.Context, i int, c *websocket.Conn) {
+func (g *fanOutGen) read(ctx context.Context, i int, c *websocket.Conn) {
 	buf := make([]byte, 0, 512)
 	for {
 		msg, err := readFrame(ctx, c, buf)
 		buf = msg
-		at := time.Since(f.base)
+		at := time.Now().UnixNano()
 		if err != nil {
 			if ctx.Err() == nil {
-				f.fail(fmt.Errorf("subscriber %d: read: %w", i, err))
+				g.fail(fmt.Errorf("subscriber %d: read: %w", i, err))
 			}
 			return
 		}
@@ -283,75 +501,20 @@ func (f *fanOut) read(ctx context.Context, i int, c *websocket.Conn) {
 			continue
 		case "next":
 		default:
-			f.fail(fmt.Errorf("subscriber %d: %w: %s", i, errUnexpectedFrame, msg))
+			g.fail(fmt.Errorf("subscriber %d: %w: %s", i, errUnexpectedFrame, msg))
 			return
 		}
-		if want := strconv.FormatInt(f.want.Load(), 10); !isEvent(msg, want) {
-			f.fail(fmt.Errorf("subscriber %d: want event %s with its person, got %s",
+		if want := strconv.FormatInt(g.want.Load(), 10); !isEvent(msg, want) {
+			g.fail(fmt.Errorf("subscriber %d: want event %s with its person, got %s",
 				i, want, msg))
 			return
 		}
-		f.mu.Lock()
-		f.latencies = append(f.latencies, at-time.Duration(f.committed.Load()))
-		f.mu.Unlock()
-		f.pending.Add(-1)
-		f.round.Done()
-	}
-}
-
-func (f *fanOut) fail(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.failures) == 0 {
-		close(f.failed)
-	}
-	f.failures = append(f.failures, err)
-}
-
-func (f *fanOut) errs() []error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.failures
-}
-
-// write commits one start-date event the way every writer does (lock,
-// insert, notify, commit, wake the local broker) and records the commit
-// time before the wake-up.
-func (f *fanOut) write(b *testing.B, e *env, personID string, day civil.Date) int64 {
-	b.Helper()
-	ctx := context.Background()
-	tx, err := e.db.Client.Tx(ctx)
-	require.NoError(b, err)
-	require.NoError(b, pubsub.LockLog(ctx, tx, e.db.Dialect))
-	key := fmt.Sprintf("%s|START_DATE|0|%s|%d", personID, day, occurrenceSerial.Add(1))
-	ev, err := tx.Event.Create().SetType(event.TypeSTART_DATE).SetPersonID(personID).
-		SetLocalDate(day).SetOccurrenceKey(key).
-		SetPayload(json.RawMessage(`{"timeZone": "Europe/Berlin"}`)).
-		SetOccurredAt(day.In(time.UTC, 9)).Save(ctx)
-	require.NoError(b, err)
-	require.NoError(b, pubsub.NotifyTx(ctx, tx, e.db.Dialect))
-	f.want.Store(int64(ev.ID))
-	f.pending.Store(fanOutSubscribers)
-	require.NoError(b, tx.Commit())
-	f.committed.Store(int64(time.Since(f.base)))
-	e.broker.Publish(ctx)
-	return int64(ev.ID)
-}
-
-// wait reports whether every subscriber read the current event in time.
-func (f *fanOut) wait(id int64) bool {
-	done := make(chan struct{})
-	go func() {
-		f.round.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return len(f.errs()) == 0
-	case <-f.failed:
-		return false
-	case <-time.After(fanOutWait):
-		return false
+		g.mu.Lock()
+		g.stamps = append(g.stamps, at)
+		if len(g.stamps) == g.n {
+			g.complete <- struct{}{}
+		}
+		g.mu.Unlock()
 	}
 }
 
@@ -371,7 +534,8 @@ func memInUse() memory {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // raiseFileLimit lifts the soft limit on open files to at least n, within
-// the hard limit: each subscriber holds two sockets in this process.
+// the hard limit: each subscriber holds a socket in each process, and the
+// load generator inherits the limit.
 func raiseFileLimit(b *testing.B, n uint64) {
 	b.Helper()
 	var lim syscall.Rlimit

@@ -2,9 +2,10 @@
 # Measures one lifecycle event reaching 5,000 websocket subscribers of one
 # process (graphql-transport-ws on the real handler over loopback TCP): the
 # latency from commit to each client's read (p50, p99, max; the bar is a p99
-# under 250 ms) and the memory per idle subscriber. Clients and server share
-# the process, so the memory and the CPU the latency depends on include the
-# client side. EVENTS=n events per run (10 by default), COUNT=n runs (1);
+# under 250 ms) and the memory the server holds per idle subscriber. The
+# clients run in a second process on the same machine, so they share its
+# CPUs with the server but not its memory. EVENTS=n events per run (10 by
+# default), COUNT=n runs (1);
 # Postgres runs too when PEOPLEGRAPH_TEST_DATABASE_URL is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,8 @@ bar_ms=${BAR_MS:-250}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# Two sockets per subscriber live in this process.
+# Each process holds one socket per subscriber; the clients' process
+# inherits the limit.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 go test -run '^$' -bench '^BenchmarkWebsocketFanOut5000$' -benchtime "${events}x" \
