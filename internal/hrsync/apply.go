@@ -232,14 +232,16 @@ func (a *applier) aliases(ctx context.Context) error {
 // events appends the change events of the person writes, a batch at a
 // time, so that a large sync never holds all of its events at once.
 func (a *applier) events(ctx context.Context) error {
+	// Batches are exactly full where they can be, so that they run on the
+	// statement the connection keeps prepared.
 	rows := make([]eventRow, 0, a.batch+1)
 	for _, w := range a.plan.writes {
 		rows = appendEvents(rows, w)
-		if len(rows) >= a.batch {
-			if err := a.insertEvents(ctx, rows); err != nil {
+		for len(rows) >= a.batch {
+			if err := a.insertEvents(ctx, rows[:a.batch]); err != nil {
 				return err
 			}
-			rows = rows[:0]
+			rows = rows[:copy(rows, rows[a.batch:])]
 		}
 	}
 	if len(rows) == 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 	"github.com/peoplegraph/peoplegraph/internal/store"
+	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
 )
 
 // openFileDB opens a migrated SQLite file database, the embedded default.
@@ -34,6 +35,22 @@ func openFileDB(tb testing.TB, dir string) *store.DB {
 // same client, in the same run. sync/fetch is the quality bar (at most 1.5);
 // resync/fetch is the same for a sync that finds nothing changed.
 func BenchmarkSync10k(b *testing.B) {
+	benchSync10k(b, func(b *testing.B) *store.DB { return openFileDB(b, b.TempDir()) })
+}
+
+// BenchmarkSync10kPostgres is BenchmarkSync10k into a fresh Postgres
+// database per iteration; it skips unless PEOPLEGRAPH_TEST_DATABASE_URL is
+// set.
+func BenchmarkSync10kPostgres(b *testing.B) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		b.Skip("set " + storetest.PostgresEnv + " to run against Postgres")
+	}
+	benchSync10k(b, func(b *testing.B) *store.DB { return storetest.OpenPostgres(b) })
+}
+
+// benchSync10k measures a full first sync into a database open returns
+// empty and migrated, next to only fetching the same pages.
+func benchSync10k(b *testing.B, open func(b *testing.B) *store.DB) {
 	ctx := context.Background()
 	sim, url := humaanssim.Start(b, humaanssim.Options{People: 10_000, Seed: 1})
 	client := newClient(b, url, sim.Token())
@@ -44,8 +61,7 @@ func BenchmarkSync10k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		dir := b.TempDir()
-		db := openFileDB(b, dir)
+		db := open(b)
 		engine := hrsync.New(db, client, hrsync.WithLogger(benchLogger()),
 			hrsync.WithClock(clockwork.NewFakeClockAt(sim.Now())))
 		b.StartTimer()

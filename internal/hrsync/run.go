@@ -181,9 +181,11 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 			return rollback(tx, err)
 		}
 	}
+	commitStart := time.Now()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	e.logger.Debug("sync committed", "run", runID, "duration", time.Since(commitStart))
 	if events && e.committed != nil {
 		e.committed(ctx)
 	}

@@ -12,6 +12,11 @@ import (
 // foreign keys (ent's migration refuses to run without them), WAL for
 // concurrent readers, a busy timeout, and immediate write transactions so
 // that concurrent read-then-write transactions queue instead of failing.
+// synchronous stays at SQLite's default, FULL, which syncs the WAL at every
+// commit: change events must survive a power loss or an OS crash, not only a
+// process crash, as NORMAL would allow. Measured on a first sync of 10,000
+// people, NORMAL saved nothing: the commit's time goes to the checkpoint
+// after it, which syncs in either mode.
 var sqlitePragmas = []string{
 	"_pragma=foreign_keys(1)",
 	"_pragma=busy_timeout(5000)",
