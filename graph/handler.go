@@ -50,7 +50,8 @@ type Options struct {
 	MaxBodyBytes int64
 	// CacheTTL, when positive, keeps lookups (people by id and email,
 	// direct reports, locations, legal entities, custom values and the
-	// catalogue) for this long across requests. Reads may then lag the
+	// catalogue) and the responses of queries that read only the directory
+	// for this long across requests. Reads may then lag the
 	// database by up to CacheTTL; changes made through this server's
 	// mutations flush the cache at once. Zero reads the database every time.
 	CacheTTL time.Duration
@@ -145,7 +146,7 @@ func NewHandler(opts Options) http.Handler {
 		if isSubscription(ctx) {
 			return withStream(ctx, next, present, r.shared)
 		}
-		return next(ctx)
+		return r.cache.cacheResponses(ctx, next)
 	})
 	// Each event of a subscription resolves with loaders of its own, so that
 	// its fields batch without serving what an earlier event read.

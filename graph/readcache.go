@@ -1,11 +1,14 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/jonboulle/clockwork"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // readCacheMaxItems bounds the shared read cache; when it is full the cache
@@ -14,7 +17,8 @@ const readCacheMaxItems = 200_000
 
 // readCache keeps lookups for a short time across operations: people by id
 // and email, direct reports, locations, legal entities, custom values and
-// the custom field catalogue. A nil *readCache caches nothing. Reads served
+// the custom field catalogue, and the responses of directory queries. A
+// nil *readCache caches nothing. Reads served
 // from it may be up to its TTL older than the database.
 type readCache struct {
 	ttl   time.Duration
@@ -22,6 +26,7 @@ type readCache struct {
 
 	mu    sync.RWMutex
 	items map[cacheKey]cacheItem
+	resp  responses
 }
 
 type cacheKey struct {
@@ -80,6 +85,10 @@ func (c *readCache) flush() {
 	if len(c.items) > 0 {
 		c.items = make(map[cacheKey]cacheItem)
 	}
+	c.resp.gen++
+	if len(c.resp.items) > 0 {
+		c.resp.items, c.resp.bytes = nil, 0
+	}
 	c.mu.Unlock()
 }
 
@@ -123,4 +132,118 @@ func cached[V any](c *readCache, kind string, fetch fetchFunc[V]) fetchFunc[V] {
 		}
 		return out, nil
 	}
+}
+
+// Whole query responses are kept next to the lookups, under the same TTL
+// and flushes, within a byte budget: a directory read many callers repeat
+// (a person's card, an org chart page) is then answered without executing
+// it again.
+const (
+	// responseCacheBudget bounds the bytes of response data kept; when it
+	// is spent the responses start over.
+	responseCacheBudget = 32 << 20
+	// responseCacheMaxBytes is the largest response kept.
+	responseCacheMaxBytes = 256 << 10
+)
+
+// cachedRoots are the root fields whose answers follow only the directory
+// and its catalogue, which every change event flushes. Operational state
+// (sync runs), the event log and projections are always read afresh.
+var cachedRoots = map[string]bool{
+	"person": true, "personByEmail": true, "people": true, "approvers": true,
+	"customFields": true, "_entities": true, "_service": true,
+	"__typename": true, "__schema": true, "__type": true,
+}
+
+type cachedResponse struct {
+	resp    *graphql.Response
+	expires time.Time
+}
+
+// responses holds the cached responses; gen counts flushes, so that a
+// response computed across a flush is not kept.
+type responses struct {
+	items map[string]cachedResponse
+	bytes int
+	gen   uint64
+}
+
+// generation returns the flush count that a response about to be computed
+// must still match when it is kept.
+func (c *readCache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.resp.gen
+}
+
+// response returns the kept response for key, shared between callers and
+// not to be modified.
+func (c *readCache) response(key string) (*graphql.Response, bool) {
+	c.mu.RLock()
+	it, ok := c.resp.items[key]
+	c.mu.RUnlock()
+	if !ok || !c.clock.Now().Before(it.expires) {
+		return nil, false
+	}
+	return it.resp, true
+}
+
+// putResponse keeps a response without errors for key, unless the cache
+// was flushed since gen or the response is too large.
+func (c *readCache) putResponse(gen uint64, key string, resp *graphql.Response) {
+	if len(resp.Errors) > 0 || len(resp.Data) > responseCacheMaxBytes {
+		return
+	}
+	kept := *resp
+	kept.Data = bytes.Clone(resp.Data)
+	expires := c.clock.Now().Add(c.ttl)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.resp.gen != gen {
+		return
+	}
+	if c.resp.items == nil || c.resp.bytes+len(kept.Data) > responseCacheBudget {
+		c.resp.items, c.resp.bytes = make(map[string]cachedResponse), 0
+	}
+	c.resp.items[key] = cachedResponse{resp: &kept, expires: expires}
+	c.resp.bytes += len(kept.Data)
+}
+
+// cacheResponses answers a query whose root fields are all directory reads
+// from the cache, or executes it and keeps its response. Callers with the
+// same document, operation, variables and scopes share entries (shareKey).
+func (c *readCache) cacheResponses(ctx context.Context,
+	next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if c == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query ||
+		!onlyCachedRoots(oc) {
+		return next(ctx)
+	}
+	key := shareKey(ctx)
+	if key == "" {
+		return next(ctx)
+	}
+	if resp, ok := c.response(key); ok {
+		return graphql.OneShot(resp)
+	}
+	gen := c.generation()
+	h := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		resp := h(ctx)
+		if resp != nil && ctx.Err() == nil {
+			c.putResponse(gen, key, resp)
+		}
+		return resp
+	}
+}
+
+// onlyCachedRoots reports whether every root field of the operation may be
+// answered from the cache.
+func onlyCachedRoots(oc *graphql.OperationContext) bool {
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"}) {
+		if !cachedRoots[f.Name] {
+			return false
+		}
+	}
+	return true
 }

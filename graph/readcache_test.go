@@ -2,11 +2,14 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/peoplegraph/peoplegraph/ent/syncrun"
+	"github.com/peoplegraph/peoplegraph/internal/auth"
 	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
 )
 
@@ -57,5 +60,63 @@ func TestReadCache(t *testing.T) {
 		for _, v := range out.PersonByEmail.CustomFields {
 			require.Equal(t, e.selected[0], v.Definition.Name)
 		}
+	})
+}
+
+func TestResponseCache(t *testing.T) {
+	e := newEnv(t, storetest.Open(t), envOptions{people: 30, cacheTTL: time.Minute,
+		auth: auth.NewStatic(staticTokens)})
+	p := withBirthday(t, e)
+	const q = `query($id: ID!) { person(id: $id) { id dateOfBirth } }`
+	vars := map[string]any{"id": p.ID}
+
+	t.Run("callers with other scopes never share a response", func(t *testing.T) {
+		res := e.post(t, "private", q, vars)
+		require.Empty(t, res.Errors)
+		require.Contains(t, string(res.Data), p.DateOfBirth.String())
+		for range 2 {
+			res = e.post(t, "reader", q, vars)
+			require.Equal(t, []string{"FORBIDDEN"}, res.codes())
+			require.NotContains(t, string(res.Data), p.DateOfBirth.String())
+		}
+		res = e.post(t, "", q, vars)
+		require.Equal(t, []string{"UNAUTHENTICATED"}, res.codes())
+		res = e.post(t, "private", q, vars)
+		require.Contains(t, string(res.Data), p.DateOfBirth.String())
+	})
+
+	t.Run("sync runs are always read afresh", func(t *testing.T) {
+		const runs = `{ syncRuns { totalCount } }`
+		const mixed = `query($id: ID!) { person(id: $id) { id } syncRuns { totalCount } }`
+		count := func(q string) int {
+			res := e.post(t, "operator", q, vars)
+			require.Empty(t, res.Errors)
+			var out struct {
+				SyncRuns struct{ TotalCount int } `json:"syncRuns"`
+			}
+			require.NoError(t, json.Unmarshal(res.Data, &out))
+			return out.SyncRuns.TotalCount
+		}
+		before, beforeMixed := count(runs), count(mixed)
+		require.Equal(t, before, beforeMixed)
+		_, err := e.engine.Run(context.Background(), syncrun.TriggerMANUAL)
+		require.NoError(t, err)
+		require.Equal(t, before+1, count(runs))
+		require.Equal(t, before+1, count(mixed))
+	})
+
+	t.Run("a directory change shows at once after a flush", func(t *testing.T) {
+		const title = `query($id: ID!) { person(id: $id) { jobTitle } }`
+		first := e.post(t, "reader", title, vars)
+		_, err := e.db.Client.Person.UpdateOneID(p.ID).SetJobTitle("Head of Maps").
+			Save(context.Background())
+		require.NoError(t, err)
+		require.JSONEq(t, string(first.Data), string(e.post(t, "reader", title, vars).Data),
+			"within the TTL and without a flush the kept response answers")
+		res := e.post(t, "operator",
+			`mutation($n: [String!]!) { selectCustomFields(names: $n) { id } }`,
+			map[string]any{"n": e.selected})
+		require.Empty(t, res.Errors)
+		require.Contains(t, string(e.post(t, "reader", title, vars).Data), "Head of Maps")
 	})
 }

@@ -128,7 +128,7 @@ var settings = []setting{
 	{"auth-tokens", "PEOPLEGRAPH_AUTH_TOKENS", "", "static tokens: TOKEN=scope+scope,... (scopes: directory:read, private:read, operate)"},
 	{"jwt-secret", "PEOPLEGRAPH_JWT_SECRET", "", "HS256 secret for -auth jwt"},
 	{"graphiql", "PEOPLEGRAPH_GRAPHIQL", "true", "serve GraphiQL at /"},
-	{"graph-cache-ttl", "PEOPLEGRAPH_GRAPH_CACHE_TTL", "30s", "how long directory reads are cached; every change event empties the cache at once (0 turns it off)"},
+	{"graph-cache-ttl", "PEOPLEGRAPH_GRAPH_CACHE_TTL", "30s", "how long directory reads and the responses of directory queries are cached (per document, variables and scopes; sync state and the event log are always read afresh); every change event empties the cache at once (0 turns it off)"},
 	{"max-depth", "PEOPLEGRAPH_MAX_DEPTH", "12", "maximum GraphQL query depth"},
 	{"max-complexity", "PEOPLEGRAPH_MAX_COMPLEXITY", "5000", "maximum GraphQL query complexity"},
 	{"max-page-size", "PEOPLEGRAPH_MAX_PAGE_SIZE", "500", "maximum first/last of a connection"},
