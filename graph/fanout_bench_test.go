@@ -49,12 +49,16 @@ const fanOutSub = `subscription($types: [LifecycleEventType!]) {
 }`
 
 // fanOutClientsEnv, when set to a websocket URL, turns the test binary into
-// the client side of the fan-out benchmark (see runFanOutClients).
-const fanOutClientsEnv = "PEOPLEGRAPH_FANOUT_CLIENTS_URL"
+// the client side of the fan-out benchmark (see runFanOutClients);
+// fanOutDistinctEnv set to 1 gives every subscriber a document of its own.
+const (
+	fanOutClientsEnv  = "PEOPLEGRAPH_FANOUT_CLIENTS_URL"
+	fanOutDistinctEnv = "PEOPLEGRAPH_FANOUT_DISTINCT"
+)
 
 func TestMain(m *testing.M) {
 	if url := os.Getenv(fanOutClientsEnv); url != "" {
-		os.Exit(runFanOutClients(url, os.Stdin, os.Stdout))
+		os.Exit(runFanOutClients(url, os.Getenv(fanOutDistinctEnv) == "1", os.Stdin, os.Stdout))
 	}
 	os.Exit(m.Run())
 }
@@ -70,22 +74,31 @@ func TestMain(m *testing.M) {
 // same wall clock) and the memory the server holds per idle subscriber,
 // measured before and after the subscriptions open: heap in use and
 // goroutine stacks. Both processes share the machine's CPUs.
+//
+// The subscribers all run the same subscription, so the server resolves
+// each event once for all of them; the -distinct runs give every subscriber
+// a document of its own (a comment tells them apart), which the server must
+// resolve once per subscriber.
 func BenchmarkWebsocketFanOut5000(b *testing.B) {
 	if testing.Short() {
 		b.Skip("opens 5,000 websockets; skipped in -short")
 	}
 	raiseFileLimit(b, fanOutSubscribers+1024)
-	b.Run("sqlite", func(b *testing.B) { benchFanOut(b, storetest.Open(b)) })
-	b.Run("postgres", func(b *testing.B) { benchFanOut(b, storetest.OpenPostgres(b)) })
+	b.Run("sqlite", func(b *testing.B) { benchFanOut(b, storetest.Open(b), false) })
+	b.Run("postgres", func(b *testing.B) { benchFanOut(b, storetest.OpenPostgres(b), false) })
+	b.Run("sqlite-distinct", func(b *testing.B) { benchFanOut(b, storetest.Open(b), true) })
+	b.Run("postgres-distinct", func(b *testing.B) {
+		benchFanOut(b, storetest.OpenPostgres(b), true)
+	})
 }
 
-func benchFanOut(b *testing.B, db *store.DB) {
+func benchFanOut(b *testing.B, db *store.DB, distinct bool) {
 	e := newEnv(b, db, envOptions{people: 20, events: true})
 	p, err := e.db.Client.Person.Query().First(context.Background())
 	require.NoError(b, err)
 
 	before := memInUse()
-	clients := startFanOutClients(b, "ws"+strings.TrimPrefix(e.srv.URL, "http"))
+	clients := startFanOutClients(b, "ws"+strings.TrimPrefix(e.srv.URL, "http"), distinct)
 	require.Eventually(b, func() bool {
 		return e.broker.Stats().Subscribers == fanOutSubscribers
 	}, fanOutWait, 10*time.Millisecond, "every subscription reaches the broker")
@@ -168,11 +181,14 @@ type fanOutClients struct {
 
 // startFanOutClients starts the load generator against url and waits until
 // it has opened and subscribed every socket.
-func startFanOutClients(b *testing.B, url string) *fanOutClients {
+func startFanOutClients(b *testing.B, url string, distinct bool) *fanOutClients {
 	b.Helper()
 	c := &fanOutClients{lines: make(chan string, 16)}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(), fanOutClientsEnv+"="+url)
+	c.cmd.Env = append(os.Environ(), fanOutClientsEnv+"="+url, fanOutDistinctEnv+"=0")
+	if distinct {
+		c.cmd.Env[len(c.cmd.Env)-1] = fanOutDistinctEnv + "=1"
+	}
 	c.cmd.Stderr = &c.stderr
 	in, err := c.cmd.StdinPipe()
 	require.NoError(b, err)
@@ -264,7 +280,7 @@ func (c *fanOutClients) stop(b *testing.B) {
 // runFanOutClients is the load generator: it opens fanOutSubscribers
 // subscriptions to url, fanOutDialers at a time, then follows the protocol
 // of fanOutClients on in and out. It returns the process's exit status.
-func runFanOutClients(url string, in io.Reader, out io.Writer) int {
+func runFanOutClients(url string, distinct bool, in io.Reader, out io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wmu sync.Mutex
@@ -273,8 +289,8 @@ func runFanOutClients(url string, in io.Reader, out io.Writer) int {
 		defer wmu.Unlock()
 		fmt.Fprintf(out, format+"\n", args...)
 	}
-	g := &fanOutGen{n: fanOutSubscribers, complete: make(chan struct{}, 1),
-		failed: make(chan struct{})}
+	g := &fanOutGen{n: fanOutSubscribers, distinct: distinct,
+		complete: make(chan struct{}, 1), failed: make(chan struct{})}
 	var readers sync.WaitGroup
 	conns, err := g.open(ctx, url, &readers)
 	defer func() {
@@ -326,6 +342,8 @@ func runFanOutClients(url string, in io.Reader, out io.Writer) int {
 // fanOutGen is the state of the load generator's subscribers.
 type fanOutGen struct {
 	n int
+	// distinct gives every subscriber a document of its own.
+	distinct bool
 	// want is the id of the current event.
 	want atomic.Int64
 	// complete receives once every subscriber has read the current event.
@@ -379,7 +397,11 @@ func (g *fanOutGen) open(ctx context.Context, url string,
 	for range fanOutDialers {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(conns); i = int(next.Add(1)) - 1 {
-				c, err := dialSubscriber(ctx, url)
+				query := fanOutSub
+				if g.distinct {
+					query += fmt.Sprintf("\n# subscriber %d", i)
+				}
+				c, err := dialSubscriber(ctx, url, query)
 				if err != nil {
 					errs <- fmt.Errorf("subscriber %d: %w", i, err)
 					return
@@ -399,7 +421,7 @@ func (g *fanOutGen) open(ctx context.Context, url string,
 }
 
 // dialSubscriber opens one graphql-transport-ws socket and subscribes.
-func dialSubscriber(ctx context.Context, url string) (*websocket.Conn, error) {
+func dialSubscriber(ctx context.Context, url, query string) (*websocket.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, fanOutWait)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
@@ -420,7 +442,7 @@ func dialSubscriber(ctx context.Context, url string) (*websocket.Conn, error) {
 		return nil, fmt.Errorf("%w: %s", errUnexpectedFrame, msg)
 	}
 	sub, err := json.Marshal(map[string]any{"id": "1", "type": "subscribe",
-		"payload": map[string]any{"query": fanOutSub,
+		"payload": map[string]any{"query": query,
 			"variables": map[string]any{"types": []string{"START_DATE"}}}})
 	if err != nil {
 		return nil, fmt.Errorf("encode subscribe: %w", err)
