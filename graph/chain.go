@@ -42,7 +42,7 @@ type chainEntry struct {
 // the shared one and the person loader.
 func (l *loaders) remember(p *ent.Person) {
 	l.know(p)
-	l.shared.put("person", p.ID, p)
+	l.shared.put(l.gen, "person", p.ID, p)
 }
 
 // know adds p to the operation's cache and the person loader only. People

@@ -35,6 +35,9 @@ type loaders struct {
 	fetch  fetchers
 	shared *readCache
 	cache  peopleCache
+	// gen is the shared cache's flush count when the operation began:
+	// what it reads is kept there only while no flush intervened.
+	gen uint64
 
 	defsOnce sync.Once
 	defs     map[string]*ent.CustomFieldDefinition
@@ -54,7 +57,7 @@ type fetchers struct {
 type loadersKey struct{}
 
 func newLoaders(client *ent.Client, wait time.Duration, shared *readCache) *loaders {
-	l := &loaders{client: client, shared: shared, cache: peopleCache{
+	l := &loaders{client: client, shared: shared, gen: shared.generation(), cache: peopleCache{
 		byID:   make(map[string]*ent.Person),
 		chains: make(map[string]chainEntry),
 	}}
@@ -250,7 +253,7 @@ func (l *loaders) definitions(ctx context.Context) (map[string]*ent.CustomFieldD
 		for _, d := range rows {
 			l.defs[d.ID] = d
 		}
-		l.shared.put("definitions", "", l.defs)
+		l.shared.put(l.gen, "definitions", "", l.defs)
 	})
 	return l.defs, l.defsErr
 }

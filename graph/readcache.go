@@ -27,6 +27,9 @@ type readCache struct {
 	mu    sync.RWMutex
 	items map[cacheKey]cacheItem
 	resp  responses
+	// gen counts flushes, so that what was read before a flush is not
+	// kept after it.
+	gen uint64
 }
 
 type cacheKey struct {
@@ -61,13 +64,17 @@ func (c *readCache) get(kind, key string) (any, bool) {
 	return it.v, true
 }
 
-func (c *readCache) put(kind, key string, v any) {
+// put keeps v, unless the cache was flushed since gen.
+func (c *readCache) put(gen uint64, kind, key string, v any) {
 	if c == nil {
 		return
 	}
 	expires := c.clock.Now().Add(c.ttl)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if len(c.items) >= readCacheMaxItems {
 		c.items = make(map[cacheKey]cacheItem)
 	}
@@ -85,7 +92,7 @@ func (c *readCache) flush() {
 	if len(c.items) > 0 {
 		c.items = make(map[cacheKey]cacheItem)
 	}
-	c.resp.gen++
+	c.gen++
 	if len(c.resp.items) > 0 {
 		c.resp.items, c.resp.bytes = nil, 0
 	}
@@ -116,6 +123,7 @@ func cached[V any](c *readCache, kind string, fetch fetchFunc[V]) fetchFunc[V] {
 		if len(miss) == 0 {
 			return out, nil
 		}
+		gen := c.generation()
 		vals, errs := fetch(ctx, miss)
 		if len(errs) > 0 {
 			all := make([]error, len(keys))
@@ -128,7 +136,7 @@ func cached[V any](c *readCache, kind string, fetch fetchFunc[V]) fetchFunc[V] {
 		}
 		for j, i := range at {
 			out[i] = vals[j]
-			c.put(kind, miss[j], vals[j])
+			c.put(gen, kind, miss[j], vals[j])
 		}
 		return out, nil
 	}
@@ -160,20 +168,21 @@ type cachedResponse struct {
 	expires time.Time
 }
 
-// responses holds the cached responses; gen counts flushes, so that a
-// response computed across a flush is not kept.
+// responses holds the cached responses.
 type responses struct {
 	items map[string]cachedResponse
 	bytes int
-	gen   uint64
 }
 
-// generation returns the flush count that a response about to be computed
-// must still match when it is kept.
+// generation returns the flush count that a value about to be read must
+// still match when it is kept.
 func (c *readCache) generation() uint64 {
+	if c == nil {
+		return 0
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.resp.gen
+	return c.gen
 }
 
 // response returns the kept response for key, shared between callers and
@@ -199,7 +208,7 @@ func (c *readCache) putResponse(gen uint64, key string, resp *graphql.Response) 
 	expires := c.clock.Now().Add(c.ttl)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.resp.gen != gen {
+	if c.gen != gen {
 		return
 	}
 	if c.resp.items == nil || c.resp.bytes+len(kept.Data) > responseCacheBudget {
