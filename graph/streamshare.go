@@ -91,11 +91,13 @@ func (c *sharedResponses) do(ctx context.Context, key string, event int,
 	}
 	e, mine := c.claim(shareID{key: key, event: event})
 	if mine {
+		// Released even if resolving panics, so that nobody waits forever;
+		// the waiters then resolve the event themselves.
+		defer close(e.done)
 		resp := resolve()
 		if resp != nil && ctx.Err() == nil {
 			e.resp = shareable(resp)
 		}
-		close(e.done)
 		return resp
 	}
 	select {
