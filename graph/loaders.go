@@ -35,8 +35,9 @@ type loaders struct {
 	fetch  fetchers
 	shared *readCache
 	cache  peopleCache
-	// gen is the shared cache's flush count when the operation began:
-	// what it reads is kept there only while no flush intervened.
+	// gen is the shared cache's flush count when the loaders were built,
+	// before they read anything: what they read is kept there only while
+	// no flush intervened.
 	gen uint64
 
 	defsOnce sync.Once
