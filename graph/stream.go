@@ -83,10 +83,10 @@ type source interface {
 }
 
 // withStream wraps a subscription's response handler: it pulls each event
-// from the subscription's stream, serves a response another subscriber with
-// the same operation, variables and scopes already resolved for that event
-// from shared, and sends the error that ended the stream, if any, before
-// the stream completes.
+// from the subscription's stream, serves a response another subscriber
+// with the same selection, variables and scopes already resolved for that
+// event from shared, and sends the error that ended the stream, if any,
+// before the stream completes.
 func withStream(ctx context.Context, next graphql.OperationHandler,
 	present graphql.ErrorPresenterFunc, shared *sharedResponses) graphql.ResponseHandler {
 	end := &streamEnd{}
@@ -98,7 +98,7 @@ func withStream(ctx context.Context, next graphql.OperationHandler,
 			id, ok := src.pull(ctx)
 			if ok {
 				if !keyed {
-					key, keyed = shareKey(ctx), true
+					key, keyed = streamShareKey(ctx), true
 				}
 				resolve := func() *graphql.Response {
 					src.push(ctx)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/jonboulle/clockwork"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/peoplegraph/peoplegraph/internal/auth"
 )
@@ -26,8 +28,7 @@ const sharedResponsesSize = 4096
 const sharedResponseTTL = eventPeopleTTL
 
 // sharedResponses resolves each event once for all the subscribers that
-// would resolve it identically: those running the same document and
-// operation with the same variables and the same scopes. The first of them
+// would resolve it identically (see streamShareKey). The first of them
 // to reach an event resolves it through the executor, the others wait for
 // and send that response. A fan-out to thousands of workflow subscribers
 // then costs one execution per event instead of one per subscriber, and
@@ -61,24 +62,113 @@ func newSharedResponses(clock clockwork.Clock) *sharedResponses {
 	return &sharedResponses{clock: clock, entries: make(map[shareID]*sharedResponse)}
 }
 
-// shareKey says which subscribers resolve every event identically: the
-// document, operation name, variables (encoding/json sorts map keys) and
-// the caller's scopes decide the response. It is empty, sharing nothing,
-// when the variables do not encode.
+// shareKey says which callers receive the same response: the document,
+// operation name, variables (encoding/json sorts map keys) and the caller's
+// scopes decide it. It is empty, sharing nothing, when the variables do not
+// encode.
 func shareKey(ctx context.Context) string {
 	oc := graphql.GetOperationContext(ctx)
 	vars, err := json.Marshal(oc.Variables)
 	if err != nil {
 		return ""
 	}
+	return strings.Join([]string{oc.RawQuery, oc.OperationName, string(vars),
+		scopesKey(ctx)}, "\x00")
+}
+
+// scopesKey names what the caller may see: its sorted scopes and whether it
+// authenticated.
+func scopesKey(ctx context.Context) string {
 	p := auth.FromContext(ctx)
 	scopes := make([]string, len(p.Scopes))
 	for i, s := range p.Scopes {
 		scopes[i] = string(s)
 	}
 	slices.Sort(scopes)
-	return strings.Join([]string{oc.RawQuery, oc.OperationName, string(vars),
-		strings.Join(scopes, " "), strconv.FormatBool(p.Authenticated)}, "\x00")
+	return strings.Join(scopes, " ") + "\x00" + strconv.FormatBool(p.Authenticated)
+}
+
+// payloadOnlyRoots are the subscription fields whose events resolve the
+// same whatever the field's arguments: the event types, the person filter
+// and the resume cursor only choose which events a subscriber receives.
+var payloadOnlyRoots = map[string]bool{"lifecycleTriggered": true, "personChanged": true}
+
+// streamShareKey says which subscribers receive the same payload for every
+// event they both receive. For the subscription fields of payloadOnlyRoots
+// that is decided by the field's alias and selection, the fragments it may
+// spread, the variables that selection uses and the caller's scopes, so
+// that workflows filtering on different departments or people share each
+// event's resolution. Any other shape falls back to shareKey.
+func streamShareKey(ctx context.Context) string {
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Doc == nil || len(oc.Operation.SelectionSet) != 1 {
+		return shareKey(ctx)
+	}
+	root, ok := oc.Operation.SelectionSet[0].(*ast.Field)
+	if !ok || !payloadOnlyRoots[root.Name] || len(root.Directives) > 0 {
+		return shareKey(ctx)
+	}
+	var payload strings.Builder
+	formatter.NewFormatter(&payload).FormatQueryDocument(&ast.QueryDocument{
+		Operations: ast.OperationList{{Operation: ast.Query, SelectionSet: root.SelectionSet}},
+		Fragments:  oc.Doc.Fragments,
+	})
+	used := map[string]bool{}
+	variablesIn(root.SelectionSet, used)
+	for _, f := range oc.Doc.Fragments {
+		variablesIn(f.SelectionSet, used)
+		directiveVariables(f.Directives, used)
+	}
+	vars := make(map[string]any, len(used))
+	for name := range used {
+		vars[name] = oc.Variables[name]
+	}
+	encoded, err := json.Marshal(vars)
+	if err != nil {
+		return ""
+	}
+	return strings.Join([]string{"stream", root.Alias, root.Name, payload.String(),
+		string(encoded), scopesKey(ctx)}, "\x00")
+}
+
+// variablesIn adds the variables the selection set uses, in arguments and
+// directives at any depth, to used.
+func variablesIn(set ast.SelectionSet, used map[string]bool) {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			for _, a := range sel.Arguments {
+				valueVariables(a.Value, used)
+			}
+			directiveVariables(sel.Directives, used)
+			variablesIn(sel.SelectionSet, used)
+		case *ast.InlineFragment:
+			directiveVariables(sel.Directives, used)
+			variablesIn(sel.SelectionSet, used)
+		case *ast.FragmentSpread:
+			directiveVariables(sel.Directives, used)
+		}
+	}
+}
+
+func directiveVariables(ds ast.DirectiveList, used map[string]bool) {
+	for _, d := range ds {
+		for _, a := range d.Arguments {
+			valueVariables(a.Value, used)
+		}
+	}
+}
+
+func valueVariables(v *ast.Value, used map[string]bool) {
+	if v == nil {
+		return
+	}
+	if v.Kind == ast.Variable {
+		used[v.Raw] = true
+	}
+	for _, c := range v.Children {
+		valueVariables(c.Value, used)
+	}
 }
 
 // do returns the response to event for the subscribers of key: resolve's,

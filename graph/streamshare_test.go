@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,12 @@ const managerSub = `subscription($after: String, $types: [LifecycleEventType!]) 
   lifecycleTriggered(after: $after, types: $types) { cursor person { id manager { workEmail } } }
 }`
 
+// sub is one subscriber of a fan-out round: its document and variables.
+type sub struct {
+	query string
+	vars  map[string]any
+}
+
 func TestSubscribersShareResolution(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, envOptions{people: 20, events: true})
@@ -31,19 +38,22 @@ func TestSubscribersShareResolution(t *testing.T) {
 		p := someManaged(t, e.db)
 		day := civil.MustParse("2025-03-14")
 
-		// round subscribes one client per variable set, writes one event and
-		// returns what each client received and the statements it cost.
-		round := func(t *testing.T, vars []map[string]any) ([]json.RawMessage, int64) {
+		// round subscribes one client per sub, writes one event and returns
+		// what each client received and the statements it cost.
+		round := func(t *testing.T, subs []sub) ([]json.RawMessage, int64) {
 			t.Helper()
 			after := lastCursor(t, e)
-			clients := make([]*wsClient, len(vars))
-			for i, v := range vars {
-				v["after"] = after
+			clients := make([]*wsClient, len(subs))
+			for i, s := range subs {
+				vars := map[string]any{"after": after}
+				for k, v := range s.vars {
+					vars[k] = v
+				}
 				clients[i] = dialStream(t, e, protoTransportWS, "")
-				clients[i].subscribe("1", managerSub, v)
+				clients[i].subscribe("1", s.query, vars)
 			}
 			require.Eventually(t, func() bool {
-				return e.broker.Stats().Subscribers == len(vars)
+				return e.broker.Stats().Subscribers == len(subs)
 			}, streamWait, 10*time.Millisecond, "every subscription reaches the broker")
 			before := e.queries.n.Load()
 			id := w.lifecycle(event.TypeBIRTHDAY, p.ID, day, 0)
@@ -61,27 +71,43 @@ func TestSubscribersShareResolution(t *testing.T) {
 			return got, spent
 		}
 
-		same := make([]map[string]any, 4)
-		for i := range same {
-			same[i] = map[string]any{"types": []string{"BIRTHDAY"}}
+		// The root field's arguments only choose the events: subscribers
+		// that differ in them alone share each event's resolution.
+		filters := []sub{
+			{managerSub, map[string]any{"types": []string{"BIRTHDAY"}}},
+			{managerSub, map[string]any{"types": []string{"BIRTHDAY", "START_DATE"}}},
+			{managerSub, map[string]any{"types": []string{"START_DATE", "BIRTHDAY"}}},
+			{managerSub, map[string]any{"types": nil}},
 		}
-		sameGot, sameSpent := round(t, same)
+		sameGot, sameSpent := round(t, filters)
 		for _, data := range sameGot[1:] {
 			require.JSONEq(t, string(sameGot[0]), string(data))
 		}
 		require.Contains(t, string(sameGot[0]), `"manager":{"workEmail":`)
 
-		// Variables that differ keep the subscribers apart: each resolves
+		// Selections that differ keep the subscribers apart: each resolves
 		// the event, reading the manager, on its own.
-		apart := []map[string]any{
-			{"types": []string{"BIRTHDAY"}},
-			{"types": []string{"BIRTHDAY", "START_DATE"}},
-			{"types": []string{"START_DATE", "BIRTHDAY"}},
-			{"types": []string{"BIRTHDAY", "END_DATE"}},
+		var apart []sub
+		for _, extra := range []string{"id", "type", "localDate", "personId"} {
+			apart = append(apart, sub{query: strings.Replace(managerSub, "{ cursor ",
+				"{ cursor "+extra+" ", 1)})
 		}
 		_, apartSpent := round(t, apart)
 		require.Equal(t, sameSpent+3, apartSpent,
-			"four identical subscribers read the manager once, four different ones four times")
+			"four subscribers of one selection read the manager once, of four selections four times")
+
+		// A variable the selection uses is part of what is shared.
+		const optional = `subscription($after: String, $manager: Boolean!) {
+  lifecycleTriggered(after: $after, types: [BIRTHDAY]) {
+    cursor person { id manager @include(if: $manager) { workEmail } }
+  }
+}`
+		got, _ := round(t, []sub{
+			{optional, map[string]any{"manager": true}},
+			{optional, map[string]any{"manager": false}},
+		})
+		require.Contains(t, string(got[0]), `"manager":{"workEmail":`)
+		require.NotContains(t, string(got[1]), `"manager"`)
 	})
 }
 
