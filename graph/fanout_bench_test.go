@@ -43,22 +43,57 @@ const fanOutDialers = 64
 const fanOutWait = time.Minute
 
 // fanOutSub is what each subscriber asks for: the event and its person's
-// row, which the stream reads once for every subscriber.
-const fanOutSub = `subscription($types: [LifecycleEventType!]) {
-  lifecycleTriggered(types: $types) { id cursor type personId localDate person { id workEmail } }
+// row, which the stream reads once for every subscriber. The mode of the
+// run may add an alias and a person filter.
+const fanOutSub = `subscription($types: [LifecycleEventType!], $filter: PersonEventFilter) {
+  lifecycleTriggered(types: $types, filter: $filter) {
+    id cursor type personId localDate person { id workEmail }
+  }
 }`
 
-// fanOutClientsEnv, when set to a websocket URL, turns the test binary into
-// the client side of the fan-out benchmark (see runFanOutClients);
-// fanOutDistinctEnv set to 1 gives every subscriber a document of its own.
+// fanOutMode is how the subscribers of a fan-out run differ.
+type fanOutMode string
+
 const (
-	fanOutClientsEnv  = "PEOPLEGRAPH_FANOUT_CLIENTS_URL"
-	fanOutDistinctEnv = "PEOPLEGRAPH_FANOUT_DISTINCT"
+	// fanOutSame subscribers all run one subscription.
+	fanOutSame fanOutMode = "same"
+	// fanOutFilters subscribers each filter on a list of people of their
+	// own (the event's person and one nobody has), with one selection.
+	fanOutFilters fanOutMode = "filters"
+	// fanOutDistinct subscribers each select the event under an alias of
+	// their own, so that no two receive the same payload.
+	fanOutDistinct fanOutMode = "distinct"
+)
+
+// subscription returns subscriber i's document and variables; person is
+// the id of the person the run's events are about.
+func (m fanOutMode) subscription(i int, person string) (string, map[string]any) {
+	query := fanOutSub
+	vars := map[string]any{"types": []string{"START_DATE"}}
+	switch m {
+	case fanOutFilters:
+		vars["filter"] = map[string]any{
+			"personIds": []string{person, fmt.Sprintf("nobody-%d", i)}}
+	case fanOutDistinct:
+		query = strings.Replace(query, "lifecycleTriggered(",
+			fmt.Sprintf("s%d: lifecycleTriggered(", i), 1)
+	}
+	return query, vars
+}
+
+// fanOutClientsEnv, when set to a websocket URL, turns the test binary into
+// the client side of the fan-out benchmark (see runFanOutClients), with the
+// mode and the events' person in the other two.
+const (
+	fanOutClientsEnv = "PEOPLEGRAPH_FANOUT_CLIENTS_URL"
+	fanOutModeEnv    = "PEOPLEGRAPH_FANOUT_MODE"
+	fanOutPersonEnv  = "PEOPLEGRAPH_FANOUT_PERSON"
 )
 
 func TestMain(m *testing.M) {
 	if url := os.Getenv(fanOutClientsEnv); url != "" {
-		os.Exit(runFanOutClients(url, os.Getenv(fanOutDistinctEnv) == "1", os.Stdin, os.Stdout))
+		os.Exit(runFanOutClients(url, fanOutMode(os.Getenv(fanOutModeEnv)),
+			os.Getenv(fanOutPersonEnv), os.Stdin, os.Stdout))
 	}
 	os.Exit(m.Run())
 }
@@ -76,29 +111,34 @@ func TestMain(m *testing.M) {
 // goroutine stacks. Both processes share the machine's CPUs.
 //
 // The subscribers all run the same subscription, so the server resolves
-// each event once for all of them; the -distinct runs give every subscriber
-// a document of its own (a comment tells them apart), which the server must
-// resolve once per subscriber.
+// each event once for all of them. In the -filters runs each filters on
+// people of its own: the payloads are still alike, and still resolved once.
+// In the -distinct runs each selects the event under an alias of its own,
+// so the server must resolve every event once per subscriber.
 func BenchmarkWebsocketFanOut5000(b *testing.B) {
 	if testing.Short() {
 		b.Skip("opens 5,000 websockets; skipped in -short")
 	}
 	raiseFileLimit(b, fanOutSubscribers+1024)
-	b.Run("sqlite", func(b *testing.B) { benchFanOut(b, storetest.Open(b), false) })
-	b.Run("postgres", func(b *testing.B) { benchFanOut(b, storetest.OpenPostgres(b), false) })
-	b.Run("sqlite-distinct", func(b *testing.B) { benchFanOut(b, storetest.Open(b), true) })
-	b.Run("postgres-distinct", func(b *testing.B) {
-		benchFanOut(b, storetest.OpenPostgres(b), true)
-	})
+	for _, m := range []fanOutMode{fanOutSame, fanOutFilters, fanOutDistinct} {
+		suffix := ""
+		if m != fanOutSame {
+			suffix = "-" + string(m)
+		}
+		b.Run("sqlite"+suffix, func(b *testing.B) { benchFanOut(b, storetest.Open(b), m) })
+		b.Run("postgres"+suffix, func(b *testing.B) {
+			benchFanOut(b, storetest.OpenPostgres(b), m)
+		})
+	}
 }
 
-func benchFanOut(b *testing.B, db *store.DB, distinct bool) {
+func benchFanOut(b *testing.B, db *store.DB, mode fanOutMode) {
 	e := newEnv(b, db, envOptions{people: 20, events: true})
 	p, err := e.db.Client.Person.Query().First(context.Background())
 	require.NoError(b, err)
 
 	before := memInUse()
-	clients := startFanOutClients(b, "ws"+strings.TrimPrefix(e.srv.URL, "http"), distinct)
+	clients := startFanOutClients(b, "ws"+strings.TrimPrefix(e.srv.URL, "http"), mode, p.ID)
 	require.Eventually(b, func() bool {
 		return e.broker.Stats().Subscribers == fanOutSubscribers
 	}, fanOutWait, 10*time.Millisecond, "every subscription reaches the broker")
@@ -181,14 +221,13 @@ type fanOutClients struct {
 
 // startFanOutClients starts the load generator against url and waits until
 // it has opened and subscribed every socket.
-func startFanOutClients(b *testing.B, url string, distinct bool) *fanOutClients {
+func startFanOutClients(b *testing.B, url string, mode fanOutMode,
+	person string) *fanOutClients {
 	b.Helper()
 	c := &fanOutClients{lines: make(chan string, 16)}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(), fanOutClientsEnv+"="+url, fanOutDistinctEnv+"=0")
-	if distinct {
-		c.cmd.Env[len(c.cmd.Env)-1] = fanOutDistinctEnv + "=1"
-	}
+	c.cmd.Env = append(os.Environ(), fanOutClientsEnv+"="+url,
+		fanOutModeEnv+"="+string(mode), fanOutPersonEnv+"="+person)
 	c.cmd.Stderr = &c.stderr
 	in, err := c.cmd.StdinPipe()
 	require.NoError(b, err)
@@ -280,7 +319,8 @@ func (c *fanOutClients) stop(b *testing.B) {
 // runFanOutClients is the load generator: it opens fanOutSubscribers
 // subscriptions to url, fanOutDialers at a time, then follows the protocol
 // of fanOutClients on in and out. It returns the process's exit status.
-func runFanOutClients(url string, distinct bool, in io.Reader, out io.Writer) int {
+func runFanOutClients(url string, mode fanOutMode, person string, in io.Reader,
+	out io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wmu sync.Mutex
@@ -289,7 +329,7 @@ func runFanOutClients(url string, distinct bool, in io.Reader, out io.Writer) in
 		defer wmu.Unlock()
 		fmt.Fprintf(out, format+"\n", args...)
 	}
-	g := &fanOutGen{n: fanOutSubscribers, distinct: distinct,
+	g := &fanOutGen{n: fanOutSubscribers, mode: mode, person: person,
 		complete: make(chan struct{}, 1), failed: make(chan struct{})}
 	var readers sync.WaitGroup
 	conns, err := g.open(ctx, url, &readers)
@@ -342,8 +382,9 @@ func runFanOutClients(url string, distinct bool, in io.Reader, out io.Writer) in
 // fanOutGen is the state of the load generator's subscribers.
 type fanOutGen struct {
 	n int
-	// distinct gives every subscriber a document of its own.
-	distinct bool
+	// mode says how the subscribers differ; person is the events' person.
+	mode   fanOutMode
+	person string
 	// want is the id of the current event.
 	want atomic.Int64
 	// complete receives once every subscriber has read the current event.
@@ -397,11 +438,8 @@ func (g *fanOutGen) open(ctx context.Context, url string,
 	for range fanOutDialers {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(conns); i = int(next.Add(1)) - 1 {
-				query := fanOutSub
-				if g.distinct {
-					query += fmt.Sprintf("\n# subscriber %d", i)
-				}
-				c, err := dialSubscriber(ctx, url, query)
+				query, vars := g.mode.subscription(i, g.person)
+				c, err := dialSubscriber(ctx, url, query, vars)
 				if err != nil {
 					errs <- fmt.Errorf("subscriber %d: %w", i, err)
 					return
@@ -421,7 +459,8 @@ func (g *fanOutGen) open(ctx context.Context, url string,
 }
 
 // dialSubscriber opens one graphql-transport-ws socket and subscribes.
-func dialSubscriber(ctx context.Context, url, query string) (*websocket.Conn, error) {
+func dialSubscriber(ctx context.Context, url, query string,
+	vars map[string]any) (*websocket.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, fanOutWait)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
@@ -443,7 +482,7 @@ func dialSubscriber(ctx context.Context, url, query string) (*websocket.Conn, er
 	}
 	sub, err := json.Marshal(map[string]any{"id": "1", "type": "subscribe",
 		"payload": map[string]any{"query": query,
-			"variables": map[string]any{"types": []string{"START_DATE"}}}})
+			"variables": vars}})
 	if err != nil {
 		return nil, fmt.Errorf("encode subscribe: %w", err)
 	}
