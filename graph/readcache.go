@@ -147,10 +147,10 @@ func cached[V any](c *readCache, kind string, fetch fetchFunc[V]) fetchFunc[V] {
 // (a person's card, an org chart page) is then answered without executing
 // it again.
 const (
-	// responseCacheBudget bounds the bytes of response data kept; when it
-	// is spent the responses start over.
+	// responseCacheBudget bounds the bytes of response data and keys kept;
+	// when it is spent the responses start over.
 	responseCacheBudget = 32 << 20
-	// responseCacheMaxBytes is the largest response kept.
+	// responseCacheMaxBytes is the largest response, with its key, kept.
 	responseCacheMaxBytes = 256 << 10
 )
 
@@ -200,7 +200,7 @@ func (c *readCache) response(key string) (*graphql.Response, bool) {
 // putResponse keeps a response without errors for key, unless the cache
 // was flushed since gen or the response is too large.
 func (c *readCache) putResponse(gen uint64, key string, resp *graphql.Response) {
-	if len(resp.Errors) > 0 || len(resp.Data) > responseCacheMaxBytes {
+	if len(resp.Errors) > 0 || len(resp.Data)+len(key) > responseCacheMaxBytes {
 		return
 	}
 	kept := *resp
@@ -211,11 +211,13 @@ func (c *readCache) putResponse(gen uint64, key string, resp *graphql.Response) 
 	if c.gen != gen {
 		return
 	}
-	if c.resp.items == nil || c.resp.bytes+len(kept.Data) > responseCacheBudget {
+	// Keys hold the whole document and variables: they count too.
+	size := len(kept.Data) + len(key)
+	if c.resp.items == nil || c.resp.bytes+size > responseCacheBudget {
 		c.resp.items, c.resp.bytes = make(map[string]cachedResponse), 0
 	}
 	c.resp.items[key] = cachedResponse{resp: &kept, expires: expires}
-	c.resp.bytes += len(kept.Data)
+	c.resp.bytes += size
 }
 
 // cacheResponses answers a query whose root fields are all directory reads

@@ -46,8 +46,11 @@ func TestReadCacheKeepsOnlyWholeSmallResponses(t *testing.T) {
 	_, ok = c.response("big")
 	require.False(t, ok, "a response over the size limit")
 
-	chunk := make([]byte, responseCacheMaxBytes)
-	for i := range responseCacheBudget/responseCacheMaxBytes + 1 {
+	chunk := make([]byte, responseCacheMaxBytes/2)
+	c.putResponse(gen, "0", &graphql.Response{Data: chunk})
+	_, ok = c.response("0")
+	require.True(t, ok, "a response within the limits")
+	for i := 1; i <= 2*responseCacheBudget/len(chunk); i++ {
 		c.putResponse(gen, strconv.Itoa(i), &graphql.Response{Data: chunk})
 		require.LessOrEqual(t, c.resp.bytes, responseCacheBudget)
 	}
