@@ -211,7 +211,7 @@ func (c *readCache) putResponse(gen uint64, key string, resp *graphql.Response) 
 	if c.gen != gen {
 		return
 	}
-	// Keys hold the whole document and variables: they count too.
+	// Keys are digests (shareKey), but they take memory too.
 	size := len(kept.Data) + len(key)
 	if c.resp.items == nil || c.resp.bytes+size > responseCacheBudget {
 		c.resp.items, c.resp.bytes = make(map[string]cachedResponse), 0

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -72,8 +73,18 @@ func shareKey(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	return strings.Join([]string{oc.RawQuery, oc.OperationName, string(vars),
-		scopesKey(ctx)}, "\x00")
+	return digest(oc.RawQuery, oc.OperationName, string(vars), scopesKey(ctx))
+}
+
+// digest names the parts, which may hold a whole document, in 32 bytes, so
+// that the tables keyed by it stay small whatever callers send.
+func digest(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		_, _ = h.Write([]byte(p))
+		_, _ = h.Write([]byte{0})
+	}
+	return string(h.Sum(nil))
 }
 
 // scopesKey names what the caller may see: its sorted scopes and whether it
@@ -127,8 +138,8 @@ func streamShareKey(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	return strings.Join([]string{"stream", root.Alias, root.Name, payload.String(),
-		string(encoded), scopesKey(ctx)}, "\x00")
+	return digest("stream", root.Alias, root.Name, payload.String(), string(encoded),
+		scopesKey(ctx))
 }
 
 // variablesIn adds the variables the selection set uses, in arguments and
