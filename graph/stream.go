@@ -130,7 +130,7 @@ func withStream(ctx context.Context, next graphql.OperationHandler,
 // stream feeds one broker subscription to a subscription resolver's
 // channel, reading the people of each batch of events once for every
 // subscriber and applying the person filter. Its response handler drives
-// it (see source); without one, a goroutine of its own does.
+// it (see source).
 type stream[T any] struct {
 	r       *Resolver
 	sub     *pubsub.Subscription
@@ -177,7 +177,8 @@ func subscribe[T any](ctx context.Context, r *Resolver, after *string, f *eventF
 	}
 	end, driven := ctx.Value(streamEndKey{}).(*streamEnd)
 	if !driven {
-		end = &streamEnd{}
+		sub.Close()
+		return nil, errUndriven
 	}
 	// One slot: the handler pushes an event only right before the executor
 	// reads it.
@@ -185,24 +186,13 @@ func subscribe[T any](ctx context.Context, r *Resolver, after *string, f *eventF
 	if after != nil {
 		s.cursor = *after
 	}
-	if driven {
-		end.setSource(s)
-	} else {
-		go s.run(ctx)
-	}
+	end.setSource(s)
 	return s.out, nil
 }
 
-// run drives the stream when no response handler does.
-func (s *stream[T]) run(ctx context.Context) {
-	defer s.close()
-	for {
-		if _, ok := s.pull(ctx); !ok {
-			return
-		}
-		s.push(ctx)
-	}
-}
+// errUndriven is returned by a subscription resolver that runs outside the
+// response handler of NewHandler, which is what delivers its events.
+var errUndriven = errors.New("graph: subscription resolved outside the graph handler")
 
 func (s *stream[T]) pull(ctx context.Context) (int, bool) {
 	for !s.ended {

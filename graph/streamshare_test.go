@@ -108,6 +108,19 @@ func TestSubscribersShareResolution(t *testing.T) {
 		})
 		require.Contains(t, string(got[0]), `"manager":{"workEmail":`)
 		require.NotContains(t, string(got[1]), `"manager"`)
+
+		// So is one used in a fragment the selection spreads, or in an
+		// inline fragment.
+		const spread = `subscription($after: String, $manager: Boolean!) {
+  lifecycleTriggered(after: $after, types: [BIRTHDAY]) { cursor person { ...card } }
+}
+fragment card on Person { id ... on Person { manager @include(if: $manager) { workEmail } } }`
+		got, _ = round(t, []sub{
+			{spread, map[string]any{"manager": false}},
+			{spread, map[string]any{"manager": true}},
+		})
+		require.NotContains(t, string(got[0]), `"manager"`)
+		require.Contains(t, string(got[1]), `"manager":{"workEmail":`)
 	})
 }
 
