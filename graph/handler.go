@@ -68,7 +68,27 @@ type Options struct {
 	// Lifecycle answers upcomingLifecycleEvents; without one it fails with
 	// BAD_USER_INPUT.
 	Lifecycle Lifecycle
+	// Observer, when set, is told what the caches did, for metrics.
+	Observer Observer
 }
+
+// Observer is told what the graph's caches did, for metrics. Its methods
+// are called on the request path: they must be safe for concurrent use and
+// return at once.
+type Observer interface {
+	// CachedQuery reports a directory query answered from the response
+	// cache (hit) or executed and offered to it.
+	CachedQuery(hit bool)
+	// StreamedEvent reports an event sent to a subscriber with the response
+	// another subscriber resolved (shared) or one resolved for it.
+	StreamedEvent(shared bool)
+}
+
+// noObserver is the Observer of a handler built without one.
+type noObserver struct{}
+
+func (noObserver) CachedQuery(bool)   {}
+func (noObserver) StreamedEvent(bool) {}
 
 // defaultMaxBodyBytes is the default cap on request bodies.
 const defaultMaxBodyBytes = 1 << 20
@@ -84,10 +104,14 @@ func NewHandler(opts Options) http.Handler {
 		log = slog.New(slog.DiscardHandler)
 	}
 	limits := opts.Limits.withDefaults()
+	observer := opts.Observer
+	if observer == nil {
+		observer = noObserver{}
+	}
 	r := &Resolver{client: opts.Client, operator: opts.Operator, limits: limits, log: log,
 		cache: newReadCache(opts.CacheTTL, opts.Clock), broker: opts.Broker,
 		lifecycle: opts.Lifecycle, eventRows: newEventPeople(opts.Client, opts.Clock),
-		shared: newSharedResponses(opts.Clock)}
+		shared: newSharedResponses(opts.Clock, observer), observer: observer}
 	if opts.OnFlush != nil && r.cache != nil {
 		opts.OnFlush(r.cache.flush)
 	}
@@ -146,7 +170,7 @@ func NewHandler(opts Options) http.Handler {
 		if isSubscription(ctx) {
 			return withStream(ctx, next, present, r.shared)
 		}
-		return r.cache.cacheResponses(ctx, next)
+		return r.cache.cacheResponses(ctx, next, r.observer)
 	})
 	// Each event of a subscription resolves with loaders of its own, so that
 	// its fields batch without serving what an earlier event read.

@@ -34,6 +34,27 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
+// countingObserver counts what the handler's caches report.
+type countingObserver struct {
+	hits, misses, shared, own atomic.Int64
+}
+
+func (o *countingObserver) CachedQuery(hit bool) {
+	if hit {
+		o.hits.Add(1)
+	} else {
+		o.misses.Add(1)
+	}
+}
+
+func (o *countingObserver) StreamedEvent(shared bool) {
+	if shared {
+		o.shared.Add(1)
+	} else {
+		o.own.Add(1)
+	}
+}
+
 // countingDriver counts the statements sent to the database.
 type countingDriver struct {
 	dialect.Driver
@@ -91,6 +112,8 @@ type envOptions struct {
 	brokerOpts []pubsub.Option
 	// wrapListener, when set, wraps the server's listener.
 	wrapListener func(net.Listener) net.Listener
+	// observer, when set, is the handler's Observer.
+	observer graph.Observer
 }
 
 func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
@@ -142,6 +165,7 @@ func newEnv(t testing.TB, db *store.DB, o envOptions) *env {
 		CacheTTL:  o.cacheTTL,
 		Clock:     clock,
 		Logger:    slog.New(slog.NewTextHandler(testWriter{t}, nil)),
+		Observer:  o.observer,
 	}
 	if o.serviceCache {
 		opts.CacheTTL, opts.Clock = serviceCacheTTL, nil

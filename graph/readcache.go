@@ -223,8 +223,8 @@ func (c *readCache) putResponse(gen uint64, key string, resp *graphql.Response) 
 // cacheResponses answers a query whose root fields are all directory reads
 // from the cache, or executes it and keeps its response. Callers with the
 // same document, operation, variables and scopes share entries (shareKey).
-func (c *readCache) cacheResponses(ctx context.Context,
-	next graphql.OperationHandler) graphql.ResponseHandler {
+func (c *readCache) cacheResponses(ctx context.Context, next graphql.OperationHandler,
+	observer Observer) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
 	if c == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query ||
 		!onlyCachedRoots(oc) {
@@ -234,7 +234,9 @@ func (c *readCache) cacheResponses(ctx context.Context,
 	if key == "" {
 		return next(ctx)
 	}
-	if resp, ok := c.response(key); ok {
+	resp, hit := c.response(key)
+	observer.CachedQuery(hit)
+	if hit {
 		return graphql.OneShot(resp)
 	}
 	gen := c.generation()

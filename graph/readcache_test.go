@@ -64,8 +64,9 @@ func TestReadCache(t *testing.T) {
 }
 
 func TestResponseCache(t *testing.T) {
+	seen := &countingObserver{}
 	e := newEnv(t, storetest.Open(t), envOptions{people: 30, cacheTTL: time.Minute,
-		auth: auth.NewStatic(staticTokens)})
+		auth: auth.NewStatic(staticTokens), observer: seen})
 	p := withBirthday(t, e)
 	const q = `query($id: ID!) { person(id: $id) { id dateOfBirth } }`
 	vars := map[string]any{"id": p.ID}
@@ -83,6 +84,9 @@ func TestResponseCache(t *testing.T) {
 		require.Equal(t, []string{"UNAUTHENTICATED"}, res.codes())
 		res = e.post(t, "private", q, vars)
 		require.Contains(t, string(res.Data), p.DateOfBirth.String())
+		// Only the private caller's answer had no errors: it alone came
+		// from the cache, the second time.
+		require.Equal(t, []int64{4, 1}, []int64{seen.misses.Load(), seen.hits.Load()})
 	})
 
 	t.Run("sync runs are always read afresh", func(t *testing.T) {

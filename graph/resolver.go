@@ -55,4 +55,6 @@ type Resolver struct {
 	// shared resolves each streamed event once for the subscribers that
 	// would resolve it identically.
 	shared *sharedResponses
+	// observer is told what the caches did.
+	observer Observer
 }

@@ -35,7 +35,8 @@ const sharedResponseTTL = eventPeopleTTL
 // then costs one execution per event instead of one per subscriber, and
 // every one of them sees the same data.
 type sharedResponses struct {
-	clock clockwork.Clock
+	clock    clockwork.Clock
+	observer Observer
 
 	mu      sync.Mutex
 	entries map[shareID]*sharedResponse
@@ -56,11 +57,12 @@ type sharedResponse struct {
 	at   time.Time
 }
 
-func newSharedResponses(clock clockwork.Clock) *sharedResponses {
+func newSharedResponses(clock clockwork.Clock, observer Observer) *sharedResponses {
 	if clock == nil {
 		clock = clockwork.NewRealClock()
 	}
-	return &sharedResponses{clock: clock, entries: make(map[shareID]*sharedResponse)}
+	return &sharedResponses{clock: clock, observer: observer,
+		entries: make(map[shareID]*sharedResponse)}
 }
 
 // shareKey says which callers receive the same response: the document,
@@ -187,11 +189,13 @@ func valueVariables(v *ast.Value, used map[string]bool) {
 // when ctx ends while waiting. An empty key shares nothing.
 func (c *sharedResponses) do(ctx context.Context, key string, event int,
 	resolve func() *graphql.Response) *graphql.Response {
-	if c == nil || key == "" {
+	if key == "" {
+		c.observer.StreamedEvent(false)
 		return resolve()
 	}
 	e, mine := c.claim(shareID{key: key, event: event})
 	if mine {
+		c.observer.StreamedEvent(false)
 		// Released even if resolving panics, so that nobody waits forever;
 		// the waiters then resolve the event themselves.
 		defer close(e.done)
@@ -207,8 +211,10 @@ func (c *sharedResponses) do(ctx context.Context, key string, event int,
 		return nil
 	}
 	if e.resp == nil {
+		c.observer.StreamedEvent(false)
 		return resolve()
 	}
+	c.observer.StreamedEvent(true)
 	// Shared between subscribers: the transports only encode responses.
 	return e.resp
 }

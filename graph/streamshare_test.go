@@ -33,7 +33,8 @@ type sub struct {
 
 func TestSubscribersShareResolution(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, envOptions{people: 20, events: true})
+		seen := &countingObserver{}
+		e := newEnv(t, db, envOptions{people: 20, events: true, observer: seen})
 		w := logWriter{t, e}
 		p := someManaged(t, e.db)
 		day := civil.MustParse("2025-03-14")
@@ -84,6 +85,8 @@ func TestSubscribersShareResolution(t *testing.T) {
 			require.JSONEq(t, string(sameGot[0]), string(data))
 		}
 		require.Contains(t, string(sameGot[0]), `"manager":{"workEmail":`)
+		require.Equal(t, []int64{1, 3}, []int64{seen.own.Load(), seen.shared.Load()},
+			"one subscriber resolved the event, three sent its response")
 
 		// Selections that differ keep the subscribers apart: each resolves
 		// the event, reading the manager, on its own.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,17 @@ func TestDemoServesTheSyncedCompany(t *testing.T) {
 	code, body = get(t, base+"/metrics")
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, body, `peoplegraph_sync_runs_total{outcome="SUCCEEDED",trigger="STARTUP"} 1`)
+	require.Contains(t, body, `peoplegraph_graph_streamed_events_total{resolution="shared"} 0`)
+
+	// A directory query asked again comes from the response cache (once
+	// the start-up's change events, each of which empties it, are through).
+	hits := regexp.MustCompile(`peoplegraph_graph_cached_queries_total\{result="hit"\} (\d+)`)
+	require.Eventually(t, func() bool {
+		post(t, base, `{ people(first: 2) { totalCount } }`)
+		_, body := get(t, base+"/metrics")
+		m := hits.FindStringSubmatch(body)
+		return len(m) == 2 && m[1] != "0"
+	}, 30*time.Second, 50*time.Millisecond, "the response cache's hits are exported")
 
 	code, body = get(t, base+"/")
 	require.Equal(t, http.StatusOK, code)

@@ -24,6 +24,7 @@ func (a *App) graphHandlers() (gql, graphiql http.Handler, err error) {
 		Lifecycle: a.events.eval,
 		CacheTTL:  a.cfg.GraphCacheTTL,
 		OnFlush:   a.events.onChange,
+		Observer:  a.metrics,
 		Limits: graph.Limits{
 			MaxDepth:      a.cfg.MaxDepth,
 			MaxComplexity: a.cfg.MaxComplexity,

@@ -22,6 +22,8 @@ type metrics struct {
 	lastSuccess  prometheus.Gauge
 	requests     *prometheus.CounterVec
 	latency      *prometheus.HistogramVec
+	cachedQuery  *prometheus.CounterVec
+	streamed     *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -49,17 +51,50 @@ func newMetrics() *metrics {
 			Help:    "HTTP request latency by route.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
+		cachedQuery: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "peoplegraph_graph_cached_queries_total",
+			Help: "Directory queries answered from the response cache (hit) or executed (miss).",
+		}, []string{"result"}),
+		streamed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "peoplegraph_graph_streamed_events_total",
+			Help: "Events sent to subscribers, by whether their response was shared with " +
+				"other subscribers or resolved for the subscriber alone (own).",
+		}, []string{"resolution"}),
 	}
+	// Every series exists from the start, so that rates begin at zero.
+	m.cachedQuery.WithLabelValues("hit")
+	m.cachedQuery.WithLabelValues("miss")
+	m.streamed.WithLabelValues("shared")
+	m.streamed.WithLabelValues("own")
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.syncRuns, m.syncDuration, m.lastSuccess, m.requests, m.latency,
+		m.cachedQuery, m.streamed,
 	)
 	return m
 }
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// CachedQuery counts a directory query the graph's response cache saw.
+func (m *metrics) CachedQuery(hit bool) {
+	if hit {
+		m.cachedQuery.WithLabelValues("hit").Inc()
+	} else {
+		m.cachedQuery.WithLabelValues("miss").Inc()
+	}
+}
+
+// StreamedEvent counts an event sent to a subscriber.
+func (m *metrics) StreamedEvent(shared bool) {
+	if shared {
+		m.streamed.WithLabelValues("shared").Inc()
+	} else {
+		m.streamed.WithLabelValues("own").Inc()
+	}
 }
 
 // observeSync records one finished sync run.
