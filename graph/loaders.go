@@ -112,13 +112,23 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 	return r.newLoaders()
 }
 
-// each returns one result per key, in key order, from rows keyed by id.
-func each[V any](keys []string, byID map[string]V) ([]V, []error) {
+// each returns one result per key, in key order, from results by key.
+func each[V any](keys []string, byKey map[string]V) ([]V, []error) {
 	out := make([]V, len(keys))
 	for i, k := range keys {
-		out[i] = byID[k]
+		out[i] = byKey[k]
 	}
 	return out, nil
+}
+
+// inKeyOrder returns one row per key, in key order, matching rows by id;
+// the zero value for a key no row has.
+func inKeyOrder[V any](keys []string, rows []V, id func(V) string) ([]V, []error) {
+	byID := make(map[string]V, len(rows))
+	for _, r := range rows {
+		byID[id(r)] = r
+	}
+	return each(keys, byID)
 }
 
 func failAll[V any](keys []string, err error) ([]V, []error) {
@@ -134,11 +144,7 @@ func (l *loaders) fetchPeople(ctx context.Context, ids []string) ([]*ent.Person,
 	if err != nil {
 		return failAll[*ent.Person](ids, fmt.Errorf("load people: %w", err))
 	}
-	byID := make(map[string]*ent.Person, len(rows))
-	for _, p := range rows {
-		byID[p.ID] = p
-	}
-	return each(ids, byID)
+	return inKeyOrder(ids, rows, func(p *ent.Person) string { return p.ID })
 }
 
 // fetchEmails finds current people by normalized work email or alias.
@@ -177,11 +183,7 @@ func (l *loaders) fetchLocations(ctx context.Context, ids []string) ([]*ent.Loca
 	if err != nil {
 		return failAll[*ent.Location](ids, fmt.Errorf("load locations: %w", err))
 	}
-	byID := make(map[string]*ent.Location, len(rows))
-	for _, x := range rows {
-		byID[x.ID] = x
-	}
-	return each(ids, byID)
+	return inKeyOrder(ids, rows, func(x *ent.Location) string { return x.ID })
 }
 
 func (l *loaders) fetchLegalEntities(ctx context.Context, ids []string) ([]*ent.LegalEntity,
@@ -191,11 +193,7 @@ func (l *loaders) fetchLegalEntities(ctx context.Context, ids []string) ([]*ent.
 	if err != nil {
 		return failAll[*ent.LegalEntity](ids, fmt.Errorf("load legal entities: %w", err))
 	}
-	byID := make(map[string]*ent.LegalEntity, len(rows))
-	for _, x := range rows {
-		byID[x.ID] = x
-	}
-	return each(ids, byID)
+	return inKeyOrder(ids, rows, func(x *ent.LegalEntity) string { return x.ID })
 }
 
 // fetchCustomValues loads the values of selected fields, ordered by the

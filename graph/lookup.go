@@ -14,18 +14,12 @@ func (r *Resolver) personByEmail(ctx context.Context, email string) (*ent.Person
 	if !ok {
 		return nil, badInput(fmt.Sprintf("%q is not an email address", email))
 	}
-	found, errs := r.loaders(ctx).fetch.emails(ctx, []string{norm})
-	if len(errs) > 0 && errs[0] != nil {
-		return nil, errs[0]
-	}
-	return found[0], nil
+	found, err := lookup(ctx, r.loaders(ctx).fetch.emails, []string{norm})
+	return found[norm], err
 }
 
 // personByID returns the person with this id, departed or not, or nil.
 func (r *Resolver) personByID(ctx context.Context, id string) (*ent.Person, error) {
-	found, errs := r.loaders(ctx).fetch.people(ctx, []string{id})
-	if len(errs) > 0 && errs[0] != nil {
-		return nil, errs[0]
-	}
-	return found[0], nil
+	found, err := lookup(ctx, r.loaders(ctx).fetch.people, []string{id})
+	return found[id], err
 }
