@@ -6,17 +6,10 @@ import "log/slog"
 type Option func(*options)
 
 type options struct {
-	logger       *slog.Logger
-	maxOpenConns int
+	logger *slog.Logger
 }
 
 // WithLogger sets the logger for database events such as migrations.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
-}
-
-// WithMaxOpenConns caps the connection pool. Zero keeps the default: no cap
-// for files and Postgres, one connection for in-memory SQLite.
-func WithMaxOpenConns(n int) Option {
-	return func(o *options) { o.maxOpenConns = n }
 }

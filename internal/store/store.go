@@ -50,15 +50,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", t.dialect, err)
 	}
-	switch {
-	case o.maxOpenConns > 0:
-		pool.SetMaxOpenConns(o.maxOpenConns)
-	case t.memory:
+	if t.memory {
 		// A shared-cache memory database locks whole tables and reports
 		// conflicts without waiting; one connection serialises access.
 		pool.SetMaxOpenConns(1)
-	}
-	if t.memory {
 		// The database lives only while a connection is open.
 		pool.SetConnMaxIdleTime(0)
 		pool.SetConnMaxLifetime(0)
