@@ -20,7 +20,7 @@
 //	GET    /_sim/clock, POST /_sim/clock          Now, SetNow ({"now"}) or Advance ({"advance"})
 //	POST   /_sim/faults, DELETE /_sim/faults      InjectFault (delay as "250ms"), ClearFaults
 //	POST   /_sim/tokens, DELETE /_sim/tokens/{t}  AddToken ({"token", "scopes"}), RevokeToken
-//	GET    /_sim/requests/{route}                 Requests
+//	GET    /_sim/requests/{route}                 Requests ("*" for every route)
 //
 // Malformed input answers 400 and an unknown id 404, with the API's error body.
 //

@@ -208,4 +208,5 @@ func TestRequestCounts(t *testing.T) {
 	require.Equal(t, 3, ts.Requests("people"))
 	require.Equal(t, 1, ts.Requests("job-roles"))
 	require.Zero(t, ts.Requests("locations"))
+	require.Equal(t, 4, ts.Requests("*"), "a star counts every route")
 }

@@ -225,11 +225,19 @@ func (s *Simulator) RevokeToken(token string) {
 }
 
 // Requests returns how many API requests have hit route ("people", "job-roles", "me", ...),
-// whatever their outcome.
+// whatever their outcome. "*" counts the requests to every route, as it matches every route
+// in a Fault.
 func (s *Simulator) Requests(route string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.requests[route]
+	if route != "*" {
+		return s.requests[route]
+	}
+	n := 0
+	for _, c := range s.requests {
+		n += c
+	}
+	return n
 }
 
 // ServeHTTP serves the Humaans API under /api and the control API under /_sim/.
