@@ -41,16 +41,6 @@ const (
 	AuthJWT AuthMode = "jwt"
 )
 
-// LeapDayPolicy says when a 29 February birthday or anniversary fires in a
-// common year.
-type LeapDayPolicy string
-
-// The leap-day policies.
-const (
-	LeapDayFeb28 LeapDayPolicy = "feb28"
-	LeapDayMar1  LeapDayPolicy = "mar1"
-)
-
 // Config is everything peoplegraph is configured with. Every field comes
 // from a flag whose default is read from an environment variable, so the
 // same binary runs in a terminal, in CI and in a container.
@@ -73,7 +63,7 @@ type Config struct {
 
 	Timezone               *time.Location
 	TriggerHour            int
-	LeapDayPolicy          LeapDayPolicy
+	LeapDayPolicy          lifecycle.LeapDayPolicy
 	Lookback               time.Duration
 	TriggerSchedules       string
 	TriggerInterval        time.Duration
@@ -119,7 +109,7 @@ var settings = []setting{
 	{"custom-fields", "PEOPLEGRAPH_CUSTOM_FIELDS", "", "Humaans custom fields selected when first seen, by name (comma-separated; * for all; the demo selects all)"},
 	{"timezone", "PEOPLEGRAPH_TIMEZONE", "UTC", "company default IANA time zone"},
 	{"trigger-hour", "PEOPLEGRAPH_TRIGGER_HOUR", "9", "local hour (0-23) at which lifecycle triggers fire"},
-	{"leap-day-policy", "PEOPLEGRAPH_LEAP_DAY_POLICY", string(LeapDayFeb28), "29 February in common years: feb28 or mar1"},
+	{"leap-day-policy", "PEOPLEGRAPH_LEAP_DAY_POLICY", string(lifecycle.LeapDayFeb28), "29 February in common years: feb28 or mar1"},
 	{"lookback", "PEOPLEGRAPH_LOOKBACK", "168h", "how far back missed lifecycle triggers fire after downtime"},
 	{"trigger-schedules", "PEOPLEGRAPH_TRIGGER_SCHEDULES", "", "extra trigger offsets in days, e.g. START_DATE:-7,PROBATION_END:-14"},
 	{"trigger-interval", "PEOPLEGRAPH_TRIGGER_INTERVAL", "1m", "how often due lifecycle triggers are looked for"},
@@ -331,13 +321,14 @@ func parseZone(p *parser, name string) *time.Location {
 	return loc
 }
 
-func parseLeapDay(p *parser) LeapDayPolicy {
-	switch v := LeapDayPolicy(p.str("leap-day-policy")); v {
-	case LeapDayFeb28, LeapDayMar1:
+func parseLeapDay(p *parser) lifecycle.LeapDayPolicy {
+	switch v := lifecycle.LeapDayPolicy(p.str("leap-day-policy")); v {
+	case lifecycle.LeapDayFeb28, lifecycle.LeapDayMar1:
 		return v
 	}
-	p.fail("leap-day-policy", "%q is not feb28 or mar1", p.str("leap-day-policy"))
-	return LeapDayFeb28
+	p.fail("leap-day-policy", "%q is not %s or %s", p.str("leap-day-policy"),
+		lifecycle.LeapDayFeb28, lifecycle.LeapDayMar1)
+	return lifecycle.LeapDayFeb28
 }
 
 func parseAuth(p *parser, demoDefault bool) AuthMode {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
 )
 
 func envFrom(m map[string]string) func(string) string {
@@ -31,7 +33,7 @@ func TestParseConfig(t *testing.T) {
 		require.Equal(t, []string{ScopeDirectoryRead, ScopeOperate}, cfg.AuthTokens["t2"])
 		require.InDelta(t, 0.10, cfg.DepartureLimit, 1e-9)
 		require.Equal(t, "UTC", cfg.Timezone.String())
-		require.Equal(t, LeapDayFeb28, cfg.LeapDayPolicy)
+		require.Equal(t, lifecycle.LeapDayFeb28, cfg.LeapDayPolicy)
 	})
 
 	t.Run("flags override the environment", func(t *testing.T) {

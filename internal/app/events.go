@@ -43,7 +43,7 @@ func newEvents(cfg Config, db *store.DB, logger *slog.Logger) (*events, error) {
 	ev.eval, err = lifecycle.New(db, lifecycle.Config{
 		DefaultZone:            cfg.Timezone,
 		Hour:                   cfg.TriggerHour,
-		LeapDay:                lifecycle.LeapDayPolicy(cfg.LeapDayPolicy),
+		LeapDay:                cfg.LeapDayPolicy,
 		Lookback:               cfg.Lookback,
 		Schedules:              schedules,
 		IncludeHiddenBirthdays: cfg.IncludeHiddenBirthdays,
