@@ -163,16 +163,10 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 	if err := a.apply(ctx); err != nil {
 		return rollback(tx, err)
 	}
-	added, updated, departed := p.counts()
 	// An approved run keeps its held reason: it says what the operator
 	// approved.
-	err = tx.SyncRun.UpdateOneID(runID).
-		SetStatus(status).SetFinishedAt(now).
-		SetAdded(added).SetUpdated(updated).SetDeparted(departed).
-		SetUnchanged(p.unchanged).SetSkipped(p.skipped).
-		SetProblems(problemsOrEmpty(p.problems)).
-		ClearError().
-		Exec(ctx)
+	upd := tx.SyncRun.UpdateOneID(runID).SetStatus(status).SetFinishedAt(now).ClearError()
+	err = setFigures(upd, p).Exec(ctx)
 	if err != nil {
 		return rollback(tx, fmt.Errorf("record run: %w", err))
 	}
@@ -199,6 +193,15 @@ func rollback(tx *ent.Tx, err error) error {
 	return err
 }
 
+// setFigures sets what the plan counted and the problems it met on the
+// update of its run.
+func setFigures(upd *ent.SyncRunUpdateOne, p *plan) *ent.SyncRunUpdateOne {
+	added, updated, departed := p.counts()
+	return upd.SetAdded(added).SetUpdated(updated).SetDeparted(departed).
+		SetUnchanged(p.unchanged).SetSkipped(p.skipped).
+		SetProblems(problemsOrEmpty(p.problems))
+}
+
 func problemsOrEmpty(ps []schema.Problem) []schema.Problem {
 	if ps == nil {
 		return []schema.Problem{}
@@ -214,10 +217,7 @@ func (e *Engine) finish(ctx context.Context, run *ent.SyncRun, res outcome,
 	if !res.applied {
 		upd := e.db.Client.SyncRun.UpdateOneID(run.ID).SetStatus(res.status).SetFinishedAt(e.now())
 		if res.plan != nil {
-			added, updated, departed := res.plan.counts()
-			upd.SetAdded(added).SetUpdated(updated).SetDeparted(departed).
-				SetUnchanged(res.plan.unchanged).SetSkipped(res.plan.skipped).
-				SetProblems(problemsOrEmpty(res.plan.problems))
+			setFigures(upd, res.plan)
 		}
 		if res.heldReason != "" {
 			upd.SetHeldReason(res.heldReason)
