@@ -65,7 +65,7 @@ type Config struct {
 	TriggerHour            int
 	LeapDayPolicy          lifecycle.LeapDayPolicy
 	Lookback               time.Duration
-	TriggerSchedules       string
+	TriggerSchedules       []lifecycle.Schedule
 	TriggerInterval        time.Duration
 	IncludeHiddenBirthdays bool
 
@@ -244,7 +244,6 @@ func build(values map[string]*string, set map[string]bool) (Config, error) {
 		CustomFields:      splitList(p.str("custom-fields")),
 		TriggerHour:       p.integer("trigger-hour", 0, 23),
 		Lookback:          p.duration("lookback", time.Minute),
-		TriggerSchedules:  p.str("trigger-schedules"),
 		TriggerInterval:   p.duration("trigger-interval", time.Second),
 
 		IncludeHiddenBirthdays: p.boolean("include-hidden-birthdays"),
@@ -262,6 +261,7 @@ func build(values map[string]*string, set map[string]bool) (Config, error) {
 	cfg.DepartureLimit = parseShare(p, "departure-limit")
 	cfg.Timezone = parseZone(p, "timezone")
 	cfg.LeapDayPolicy = parseLeapDay(p)
+	cfg.TriggerSchedules = parseSchedules(p)
 	if cfg.Demo {
 		applyDemoDefaults(&cfg, set)
 	}
@@ -331,6 +331,14 @@ func parseLeapDay(p *parser) lifecycle.LeapDayPolicy {
 	return lifecycle.LeapDayFeb28
 }
 
+func parseSchedules(p *parser) []lifecycle.Schedule {
+	schedules, err := lifecycle.ParseSchedules(p.str("trigger-schedules"))
+	if err != nil {
+		p.fail("trigger-schedules", "%v", err)
+	}
+	return schedules
+}
+
 func parseAuth(p *parser, demoDefault bool) AuthMode {
 	if demoDefault {
 		return AuthNone
@@ -393,9 +401,6 @@ func validate(p *parser, cfg *Config) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			p.fail("humaans-base-url", "%q is not an http(s) URL", cfg.HumaansBaseURL)
 		}
-	}
-	if _, err := lifecycle.ParseSchedules(cfg.TriggerSchedules); err != nil {
-		p.fail("trigger-schedules", "%v", err)
 	}
 	if cfg.Auth == AuthJWT && len(cfg.JWTSecret) < 16 {
 		p.fail("jwt-secret", "jwt authentication needs a secret of at least 16 characters")

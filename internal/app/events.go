@@ -32,20 +32,17 @@ func (ev *events) onChange(flush func()) {
 }
 
 func newEvents(cfg Config, db *store.DB, logger *slog.Logger) (*events, error) {
-	schedules, err := lifecycle.ParseSchedules(cfg.TriggerSchedules)
-	if err != nil {
-		return nil, err
-	}
 	ev := &events{
 		broker: pubsub.New(db, pubsub.WithLogger(logger.With("component", "events"))),
 		logger: logger.With("component", "lifecycle"),
 	}
+	var err error
 	ev.eval, err = lifecycle.New(db, lifecycle.Config{
 		DefaultZone:            cfg.Timezone,
 		Hour:                   cfg.TriggerHour,
 		LeapDay:                cfg.LeapDayPolicy,
 		Lookback:               cfg.Lookback,
-		Schedules:              schedules,
+		Schedules:              cfg.TriggerSchedules,
 		IncludeHiddenBirthdays: cfg.IncludeHiddenBirthdays,
 		Logger:                 ev.logger,
 		Committed:              ev.broker.Publish,
