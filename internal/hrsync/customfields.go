@@ -30,7 +30,7 @@ func (e *Engine) SelectCustomFields(ctx context.Context, names []string) error {
 	for _, n := range names {
 		found := false
 		for _, d := range defs {
-			if d.ID == n || strings.EqualFold(d.Name, strings.TrimSpace(n)) {
+			if namesField(n, d.ID, d.Name) {
 				want[d.ID], found = true, true
 			}
 		}
@@ -67,4 +67,11 @@ func (e *Engine) SelectCustomFields(ctx context.Context, names []string) error {
 	}
 	e.logger.Info("custom fields selected", "selected", len(on))
 	return nil
+}
+
+// namesField reports whether n, as an operator wrote it, names the custom
+// field with this id and name: its id, or its name ignoring case and
+// surrounding space.
+func namesField(n, id, name string) bool {
+	return n == id || strings.EqualFold(strings.TrimSpace(n), name)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -105,7 +104,7 @@ func (e *Engine) preselect(snap *humaans.Snapshot, st *state) map[string]bool {
 			continue
 		}
 		for _, n := range e.initialFields {
-			if n == "*" || n == f.ID || strings.EqualFold(strings.TrimSpace(n), f.Name) {
+			if n == "*" || namesField(n, f.ID, f.Name) {
 				out[f.ID] = true
 				st.selected[f.ID] = true
 			}
