@@ -11,10 +11,12 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/peoplegraph/peoplegraph/internal/auth"
 	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
 )
 
@@ -25,20 +27,6 @@ const (
 	DefaultHumaansBaseURL = "https://app.humaans.io/api"
 	DefaultDatabaseURL    = "file:peoplegraph.db"
 	DefaultSyncInterval   = 3 * time.Hour
-)
-
-// AuthMode says how GraphQL callers authenticate.
-type AuthMode string
-
-// The authentication modes.
-const (
-	// AuthNone turns authentication off; every caller may do everything.
-	AuthNone AuthMode = "none"
-	// AuthStatic accepts the bearer tokens listed in PEOPLEGRAPH_AUTH_TOKENS.
-	AuthStatic AuthMode = "static"
-	// AuthJWT accepts HS256 JWTs signed with PEOPLEGRAPH_JWT_SECRET, as a
-	// federation router forwards them; scopes come from the "scope" claim.
-	AuthJWT AuthMode = "jwt"
 )
 
 // Config is everything peoplegraph is configured with. Every field comes
@@ -69,8 +57,8 @@ type Config struct {
 	TriggerInterval        time.Duration
 	IncludeHiddenBirthdays bool
 
-	Auth       AuthMode
-	AuthTokens map[string][]string
+	Auth       auth.Mode
+	AuthTokens map[string][]auth.Scope
 	JWTSecret  string
 
 	GraphiQL      bool
@@ -114,7 +102,7 @@ var settings = []setting{
 	{"trigger-schedules", "PEOPLEGRAPH_TRIGGER_SCHEDULES", "", "extra trigger offsets in days, e.g. START_DATE:-7,PROBATION_END:-14"},
 	{"trigger-interval", "PEOPLEGRAPH_TRIGGER_INTERVAL", "1m", "how often due lifecycle triggers are looked for"},
 	{"include-hidden-birthdays", "PEOPLEGRAPH_INCLUDE_HIDDEN_BIRTHDAYS", "false", "fire BIRTHDAY for people who hide their birthday"},
-	{"auth", "PEOPLEGRAPH_AUTH", string(AuthStatic), "authentication: none, static or jwt"},
+	{"auth", "PEOPLEGRAPH_AUTH", string(auth.ModeStatic), "authentication: none, static or jwt"},
 	{"auth-tokens", "PEOPLEGRAPH_AUTH_TOKENS", "", "static tokens: TOKEN=scope+scope,... (scopes: directory:read, private:read, operate)"},
 	{"jwt-secret", "PEOPLEGRAPH_JWT_SECRET", "", "HS256 secret for -auth jwt"},
 	{"graphiql", "PEOPLEGRAPH_GRAPHIQL", "true", "serve GraphiQL at /"},
@@ -339,28 +327,21 @@ func parseSchedules(p *parser) []lifecycle.Schedule {
 	return schedules
 }
 
-func parseAuth(p *parser, demoDefault bool) AuthMode {
+func parseAuth(p *parser, demoDefault bool) auth.Mode {
 	if demoDefault {
-		return AuthNone
+		return auth.ModeNone
 	}
-	switch v := AuthMode(p.str("auth")); v {
-	case AuthNone, AuthStatic, AuthJWT:
+	switch v := auth.Mode(p.str("auth")); v {
+	case auth.ModeNone, auth.ModeStatic, auth.ModeJWT:
 		return v
 	}
-	p.fail("auth", "%q is not none, static or jwt", p.str("auth"))
-	return AuthStatic
+	p.fail("auth", "%q is not %s, %s or %s", p.str("auth"), auth.ModeNone, auth.ModeStatic, auth.ModeJWT)
+	return auth.ModeStatic
 }
 
-// Scopes a token may carry.
-const (
-	ScopeDirectoryRead = "directory:read"
-	ScopePrivateRead   = "private:read"
-	ScopeOperate       = "operate"
-)
-
-func parseTokens(p *parser, mode AuthMode) map[string][]string {
+func parseTokens(p *parser, mode auth.Mode) map[string][]auth.Scope {
 	raw := p.str("auth-tokens")
-	tokens := map[string][]string{}
+	tokens := map[string][]auth.Scope{}
 	for _, entry := range splitList(raw) {
 		token, scopes, ok := strings.Cut(entry, "=")
 		token = strings.TrimSpace(token)
@@ -368,18 +349,17 @@ func parseTokens(p *parser, mode AuthMode) map[string][]string {
 			p.fail("auth-tokens", "entry %d is not TOKEN=scope+scope", len(tokens)+1)
 			continue
 		}
-		list := strings.Split(scopes, "+")
-		for _, s := range list {
-			switch s {
-			case ScopeDirectoryRead, ScopePrivateRead, ScopeOperate:
-			default:
+		var list []auth.Scope
+		for s := range strings.SplitSeq(scopes, "+") {
+			if !slices.Contains(auth.AllScopes, auth.Scope(s)) {
 				p.fail("auth-tokens", "unknown scope %q (want %s, %s or %s)",
-					s, ScopeDirectoryRead, ScopePrivateRead, ScopeOperate)
+					s, auth.ScopeDirectoryRead, auth.ScopePrivateRead, auth.ScopeOperate)
 			}
+			list = append(list, auth.Scope(s))
 		}
 		tokens[token] = list
 	}
-	if mode == AuthStatic && len(tokens) == 0 {
+	if mode == auth.ModeStatic && len(tokens) == 0 {
 		p.fail("auth-tokens", "static authentication needs at least one token "+
 			"(or set PEOPLEGRAPH_AUTH=none to turn authentication off)")
 	}
@@ -402,7 +382,7 @@ func validate(p *parser, cfg *Config) {
 			p.fail("humaans-base-url", "%q is not an http(s) URL", cfg.HumaansBaseURL)
 		}
 	}
-	if cfg.Auth == AuthJWT && len(cfg.JWTSecret) < 16 {
+	if cfg.Auth == auth.ModeJWT && len(cfg.JWTSecret) < 16 {
 		p.fail("jwt-secret", "jwt authentication needs a secret of at least 16 characters")
 	}
 	if cfg.SyncTimeout > cfg.SyncInterval && cfg.SyncInterval > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/peoplegraph/peoplegraph/internal/auth"
 	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
 )
 
@@ -29,8 +30,8 @@ func TestParseConfig(t *testing.T) {
 		require.Equal(t, DefaultDatabaseURL, cfg.DatabaseURL)
 		require.Equal(t, DefaultHumaansBaseURL, cfg.HumaansBaseURL)
 		require.Equal(t, 3*time.Hour, cfg.SyncInterval)
-		require.Equal(t, AuthStatic, cfg.Auth)
-		require.Equal(t, []string{ScopeDirectoryRead, ScopeOperate}, cfg.AuthTokens["t2"])
+		require.Equal(t, auth.ModeStatic, cfg.Auth)
+		require.Equal(t, []auth.Scope{auth.ScopeDirectoryRead, auth.ScopeOperate}, cfg.AuthTokens["t2"])
 		require.InDelta(t, 0.10, cfg.DepartureLimit, 1e-9)
 		require.Equal(t, "UTC", cfg.Timezone.String())
 		require.Equal(t, lifecycle.LeapDayFeb28, cfg.LeapDayPolicy)
@@ -44,7 +45,7 @@ func TestParseConfig(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "127.0.0.1:9999", cfg.Addr)
 		require.Equal(t, time.Hour, cfg.SyncInterval)
-		require.Equal(t, AuthNone, cfg.Auth)
+		require.Equal(t, auth.ModeNone, cfg.Auth)
 	})
 
 	t.Run("demo needs nothing else and binds loopback", func(t *testing.T) {
@@ -52,7 +53,7 @@ func TestParseConfig(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, cfg.Demo)
 		require.Equal(t, DefaultDemoAddr, cfg.Addr)
-		require.Equal(t, AuthNone, cfg.Auth)
+		require.Equal(t, auth.ModeNone, cfg.Auth)
 	})
 
 	t.Run("every problem is reported at once", func(t *testing.T) {

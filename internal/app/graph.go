@@ -39,17 +39,11 @@ func (a *App) graphHandlers() (gql, graphiql http.Handler, err error) {
 
 func (a *App) authenticator() (*auth.Authenticator, error) {
 	switch a.cfg.Auth {
-	case AuthNone:
+	case auth.ModeNone:
 		return auth.NewNone(), nil
-	case AuthStatic:
-		tokens := make(map[string][]auth.Scope, len(a.cfg.AuthTokens))
-		for token, scopes := range a.cfg.AuthTokens {
-			for _, s := range scopes {
-				tokens[token] = append(tokens[token], auth.Scope(s))
-			}
-		}
-		return auth.NewStatic(tokens), nil
-	case AuthJWT:
+	case auth.ModeStatic:
+		return auth.NewStatic(a.cfg.AuthTokens), nil
+	case auth.ModeJWT:
 		authn, err := auth.NewJWT([]byte(a.cfg.JWTSecret))
 		if err != nil {
 			return nil, fmt.Errorf("configuring JWT authentication: %w", err)
