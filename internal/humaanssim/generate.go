@@ -1,6 +1,7 @@
 package humaanssim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -466,24 +467,14 @@ func (g *generator) earlierTitle(i int) string {
 // sortByCreation puts every list in creation order, which is the API's default order.
 func (g *generator) sortByCreation() {
 	slices.SortStableFunc(g.ds.people, func(a, b *person) int {
-		return cmpStamp(a.createdAt, b.createdAt)
+		return cmp.Compare(a.createdAt, b.createdAt)
 	})
 	slices.SortStableFunc(g.ds.roles, func(a, b *jobRole) int {
-		return cmpStamp(a.createdAt, b.createdAt)
+		return cmp.Compare(a.createdAt, b.createdAt)
 	})
 	slices.SortStableFunc(g.ds.values, func(a, b *customValue) int {
-		return cmpStamp(a.createdAt, b.createdAt)
+		return cmp.Compare(a.createdAt, b.createdAt)
 	})
-}
-
-func cmpStamp(a, b stamp) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // daysBetween returns the number of days from a to b (negative when b is earlier).

@@ -1,6 +1,7 @@
 package humaanssim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -148,10 +149,10 @@ func (s *Simulator) changeRoleLocked(personID, jobTitle, department, managerID s
 	r := &jobRole{id: s.ids.next(), personID: personID, jobTitle: jobTitle,
 		department: department, reportingTo: managerID, effectiveDate: effective,
 		createdAt: now, updatedAt: now}
-	if base := cmpOr(prev, next); base != nil {
-		r.jobTitle = cmpStr(jobTitle, base.jobTitle)
-		r.department = cmpStr(department, base.department)
-		r.reportingTo = cmpStr(managerID, base.reportingTo)
+	if base := cmp.Or(prev, next); base != nil {
+		r.jobTitle = cmp.Or(jobTitle, base.jobTitle)
+		r.department = cmp.Or(department, base.department)
+		r.reportingTo = cmp.Or(managerID, base.reportingTo)
 	}
 	if r.reportingTo == NoManager {
 		r.reportingTo = ""
@@ -184,20 +185,6 @@ func neighbours(rows []*jobRole, d civil.Date) (prev, next *jobRole) {
 		}
 	}
 	return prev, next
-}
-
-func cmpOr(a, b *jobRole) *jobRole {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
-func cmpStr(v, fallback string) string {
-	if v == "" {
-		return fallback
-	}
-	return v
 }
 
 // ChangeEmail sets a person's work email; the empty string removes it. It returns
