@@ -13,7 +13,7 @@ import (
 // and shows that time twice, it fires at the first. Go's time.Date leaves
 // both choices unspecified, so they are made here.
 func fireInstant(d civil.Date, loc *time.Location, hour int) time.Time {
-	t := time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, loc)
+	t := d.In(loc, hour)
 	want := d.In(time.UTC, hour)
 	switch got := wallClock(t); {
 	case got.Before(want):

@@ -131,11 +131,11 @@ func (c *locationCache) load(name string) *time.Location {
 // fireWindow returns the local days of loc whose firing at hour falls in
 // (after, until]. Firing instants grow with the date, so they form one range.
 func fireWindow(loc *time.Location, hour int, after, until time.Time) span {
-	from := civil.DateOf(after.In(loc)).AddDays(-1)
+	from := civil.Today(after, loc).AddDays(-1)
 	for !fireInstant(from, loc, hour).After(after) {
 		from = from.AddDays(1)
 	}
-	to := civil.DateOf(until.In(loc)).AddDays(1)
+	to := civil.Today(until, loc).AddDays(1)
 	for fireInstant(to, loc, hour).After(until) {
 		to = to.AddDays(-1)
 	}
@@ -145,7 +145,7 @@ func fireWindow(loc *time.Location, hour int, after, until time.Time) span {
 // todayWindow returns loc's current local day at until when its firing at
 // hour falls in (after, until], and an empty span otherwise.
 func todayWindow(loc *time.Location, hour int, after, until time.Time) span {
-	d := civil.DateOf(until.In(loc))
+	d := civil.Today(until, loc)
 	if at := fireInstant(d, loc, hour); at.After(after) && !at.After(until) {
 		return span{d, d}
 	}
