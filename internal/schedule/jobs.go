@@ -28,7 +28,8 @@ func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
 		done := make(chan error, 1)
 		go func() {
 			defer s.wg.Done()
-			timedOut, err := s.runJob(j)
+			cause, err := s.runTimed(j.Timeout, j.Func)
+			timedOut := errors.Is(cause, ErrRunTimeout)
 			// The job is over before its outcome is logged, so that the
 			// log line never precedes the end of the run it reports.
 			running.Store(false)
@@ -42,18 +43,6 @@ func (s *Scheduler) jobTask(j Job) func(ctx context.Context) error {
 			return nil
 		}
 	}
-}
-
-// runJob runs one job under its timeout, containing a panic, and reports
-// whether the timeout cut it short.
-func (s *Scheduler) runJob(j Job) (timedOut bool, err error) {
-	ctx, cancel := context.WithCancelCause(s.runCtx)
-	defer cancel(nil)
-	timer := s.clock.AfterFunc(j.Timeout, func() { cancel(ErrRunTimeout) })
-	defer timer.Stop()
-
-	err = protect(func() error { return j.Func(ctx) })
-	return errors.Is(context.Cause(ctx), ErrRunTimeout), err
 }
 
 // logJobEnd logs how a job's run ended.

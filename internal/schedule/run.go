@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // startedKey carries, in a run's context, the func that Started calls.
@@ -146,22 +147,16 @@ func (s *Scheduler) finish(r *run, err error) {
 // execute runs the sync for r while holding the run lock.
 func (s *Scheduler) execute(r *run, release func()) {
 	defer s.wg.Done()
-	ctx, cancel := context.WithCancelCause(s.runCtx)
-	timer := s.clock.AfterFunc(s.cfg.RunTimeout, func() { cancel(ErrRunTimeout) })
-	ctx = context.WithValue(ctx, startedKey{}, func(c context.Context, id int) {
-		s.reportStarted(c, r, id)
-	})
-
 	res := RunResult{Trigger: r.trigger, Started: s.clock.Now()}
 	var id int
-	err := protect(func() error {
+	cause, err := s.runTimed(s.cfg.RunTimeout, func(ctx context.Context) error {
+		ctx = context.WithValue(ctx, startedKey{}, func(c context.Context, id int) {
+			s.reportStarted(c, r, id)
+		})
 		var err error
 		id, err = s.cfg.Sync(ctx, r.trigger)
 		return err
 	})
-	timer.Stop()
-	cause := context.Cause(ctx)
-	cancel(nil)
 	release()
 
 	r.markStarted(id, false, err)
@@ -213,6 +208,21 @@ func (s *Scheduler) notifyDone(res RunResult) {
 	if err := protect(func() error { s.cfg.OnRunDone(ctx, res); return nil }); err != nil {
 		s.log.Error("run-done hook panicked", "run_id", res.RunID, "error", err)
 	}
+}
+
+// runTimed calls f under a child of the scheduler's run context that is cancelled with cause
+// ErrRunTimeout after timeout, and turns a panic into a *PanicError. It returns the context's
+// cancellation cause as f left it (nil unless cancelled) and f's error. Syncs and extra jobs
+// both run through it, so that they time out and stop at shutdown alike.
+func (s *Scheduler) runTimed(timeout time.Duration, f func(ctx context.Context) error) (cause,
+	err error,
+) {
+	ctx, cancel := context.WithCancelCause(s.runCtx)
+	defer cancel(nil)
+	timer := s.clock.AfterFunc(timeout, func() { cancel(ErrRunTimeout) })
+	defer timer.Stop()
+	err = protect(func() error { return f(ctx) })
+	return context.Cause(ctx), err
 }
 
 // protect calls f and turns a panic into a *PanicError.
