@@ -235,18 +235,9 @@ func (g *generator) specials(n int) {
 		{preHire, share(0.05, 1, 4)}, {departed, share(0.05, 1, 4)},
 		{ending, share(0.01, 1, 20)}, {noEmail, share(0.01, 1, 20)},
 		{scheduled, share(0.02, 1, 10)},
+		{leapDay, share(0.007, 1, 10)}, {hiddenBday, share(0.03, 1, 10)},
 	}
 	for _, c := range counts {
-		for k := 0; k < c.n && len(leaves) > 0; k++ {
-			g.kind[leaves[0]] = c.kind
-			leaves = leaves[1:]
-		}
-	}
-	rest := []struct {
-		kind special
-		n    int
-	}{{leapDay, share(0.007, 1, 10)}, {hiddenBday, share(0.03, 1, 10)}}
-	for _, c := range rest {
 		for k := 0; k < c.n && len(leaves) > 0; k++ {
 			g.kind[leaves[0]] = c.kind
 			leaves = leaves[1:]
