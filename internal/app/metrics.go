@@ -22,11 +22,22 @@ type metrics struct {
 	lastSuccess  prometheus.Gauge
 	requests     *prometheus.CounterVec
 	latency      *prometheus.HistogramVec
-	cachedQuery  *prometheus.CounterVec
-	streamed     *prometheus.CounterVec
+	// The graph reports every cached query and every event sent to each
+	// subscriber, so their series are looked up once, here.
+	cacheHits, cacheMisses      prometheus.Counter
+	streamedShared, streamedOwn prometheus.Counter
 }
 
 func newMetrics() *metrics {
+	cachedQuery := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "peoplegraph_graph_cached_queries_total",
+		Help: "Directory queries answered from the response cache (hit) or executed (miss).",
+	}, []string{"result"})
+	streamed := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "peoplegraph_graph_streamed_events_total",
+		Help: "Events sent to subscribers, by whether their response was shared with " +
+			"other subscribers or resolved for the subscriber alone (own).",
+	}, []string{"resolution"})
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		syncRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -51,26 +62,17 @@ func newMetrics() *metrics {
 			Help:    "HTTP request latency by route.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
-		cachedQuery: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "peoplegraph_graph_cached_queries_total",
-			Help: "Directory queries answered from the response cache (hit) or executed (miss).",
-		}, []string{"result"}),
-		streamed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "peoplegraph_graph_streamed_events_total",
-			Help: "Events sent to subscribers, by whether their response was shared with " +
-				"other subscribers or resolved for the subscriber alone (own).",
-		}, []string{"resolution"}),
+		// Every series exists from the start, so that rates begin at zero.
+		cacheHits:      cachedQuery.WithLabelValues("hit"),
+		cacheMisses:    cachedQuery.WithLabelValues("miss"),
+		streamedShared: streamed.WithLabelValues("shared"),
+		streamedOwn:    streamed.WithLabelValues("own"),
 	}
-	// Every series exists from the start, so that rates begin at zero.
-	m.cachedQuery.WithLabelValues("hit")
-	m.cachedQuery.WithLabelValues("miss")
-	m.streamed.WithLabelValues("shared")
-	m.streamed.WithLabelValues("own")
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.syncRuns, m.syncDuration, m.lastSuccess, m.requests, m.latency,
-		m.cachedQuery, m.streamed,
+		cachedQuery, streamed,
 	)
 	return m
 }
@@ -82,18 +84,18 @@ func (m *metrics) handler() http.Handler {
 // CachedQuery counts a directory query the graph's response cache saw.
 func (m *metrics) CachedQuery(hit bool) {
 	if hit {
-		m.cachedQuery.WithLabelValues("hit").Inc()
+		m.cacheHits.Inc()
 	} else {
-		m.cachedQuery.WithLabelValues("miss").Inc()
+		m.cacheMisses.Inc()
 	}
 }
 
 // StreamedEvent counts an event sent to a subscriber.
 func (m *metrics) StreamedEvent(shared bool) {
 	if shared {
-		m.streamed.WithLabelValues("shared").Inc()
+		m.streamedShared.Inc()
 	} else {
-		m.streamed.WithLabelValues("own").Inc()
+		m.streamedOwn.Inc()
 	}
 }
 
@@ -109,12 +111,14 @@ func (m *metrics) observeSync(trigger, outcome string, took time.Duration, finis
 // instrument counts requests to a route. Websocket and SSE streams are
 // counted when they end.
 func (m *metrics) instrument(route string, next http.Handler) http.Handler {
+	requests := m.requests.MustCurryWith(prometheus.Labels{"route": route})
+	latency := m.latency.WithLabelValues(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
-		m.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		requests.WithLabelValues(strconv.Itoa(rec.status)).Inc()
+		latency.Observe(time.Since(start).Seconds())
 	})
 }
 
