@@ -63,32 +63,26 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.logger.Info("webhook triggered a sync", "run_id", runID, "joined", joined)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusAccepted)
-	_ = json.NewEncoder(w).Encode(map[string]any{"syncRunId": runID, "joined": joined})
+	writeJSON(w, http.StatusAccepted, map[string]any{"syncRunId": runID, "joined": joined})
 }
 
 func validSignature(secret, body []byte, sig string) bool {
-	sig = strings.TrimPrefix(strings.TrimSpace(sig), "sha256=")
-	got, err := hex.DecodeString(sig)
-	if err != nil || len(got) != sha256.Size {
-		return false
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	got, err := hex.DecodeString(strings.TrimPrefix(strings.TrimSpace(sig), "sha256="))
+	return err == nil && hmac.Equal(got, mac(secret, body))
 }
 
 // Sign returns the signature a Humaans delivery of body carries under
-// secret. Tests and the simulator use it.
+// secret, as tests send it.
 func Sign(secret, body []byte) string {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return hex.EncodeToString(mac.Sum(nil))
+	return hex.EncodeToString(mac(secret, body))
+}
+
+func mac(secret, body []byte) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write(body)
+	return m.Sum(nil)
 }
 
 func writeJSONError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": msg, "code": status})
+	writeJSON(w, status, map[string]any{"error": msg, "code": status})
 }
