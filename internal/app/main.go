@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 )
@@ -55,9 +56,7 @@ func Main(
 
 func exitCode(stderr io.Writer, err error) int {
 	switch {
-	case err == nil, errors.Is(err, context.Canceled):
-		return exitOK
-	case errors.Is(err, ErrHelp):
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, ErrHelp):
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "peoplegraph: %v\n", err)
@@ -65,15 +64,9 @@ func exitCode(stderr io.Writer, err error) int {
 	}
 }
 
+// indent indents every line of s by two spaces.
 func indent(s string) string {
-	out := "  "
-	for _, r := range s {
-		out += string(r)
-		if r == '\n' {
-			out += "  "
-		}
-	}
-	return out
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
 
 // NewLogger returns the service's slog logger, in text or JSON, with the
