@@ -119,21 +119,23 @@ type loaded struct {
 func (e *Evaluator) compute(ctx context.Context, r *rules, w windows, utcDays span,
 	known func(created time.Time) bool) ([]Occurrence, loaded, error) {
 	zs := newZoneSet(&e.locs, e.cfg.DefaultZone, r.schedules, w)
-	people, err := loadPeople(ctx, e.db.SQL, leaverEnds(utcDays, r.schedules), zs, known)
+	var (
+		seen loaded
+		occs []Occurrence
+	)
+	err := loadPeople(ctx, e.db.SQL, leaverEnds(utcDays, r.schedules), zs, known,
+		func(p *personDates) {
+			seen.count++
+			if p.created.After(seen.latest) {
+				seen.latest = p.created
+			}
+			if p.win == &p.zone.today {
+				seen.fresh++
+			}
+			occs = r.occurrences(occs, p)
+		})
 	if err != nil {
 		return nil, loaded{}, err
-	}
-	seen := loaded{count: len(people)}
-	var occs []Occurrence
-	for i := range people {
-		p := &people[i]
-		if p.created.After(seen.latest) {
-			seen.latest = p.created
-		}
-		if p.win == &p.zone.today {
-			seen.fresh++
-		}
-		occs = r.occurrences(occs, p)
 	}
 	slices.SortFunc(occs, func(a, b Occurrence) int {
 		return cmp.Or(a.FireAt.Compare(b.FireAt), cmp.Compare(a.Key, b.Key))

@@ -30,25 +30,26 @@ WHERE (p.%[2]s IS NULL AND p.%[3]s IN ('%[4]s', '%[5]s'))
 // loadPeople reads everyone who may have an occurrence, leavers only when
 // their end date lies in ends, resolving each person's zone through zs and
 // giving them its due window when known says the last evaluation knew them,
-// its today window otherwise.
+// its today window otherwise. It hands each person to visit as it is read,
+// so that a directory is never held in memory whole; p is reused for the
+// next row once visit returns.
 func loadPeople(ctx context.Context, db *sql.DB, ends span, zs *zoneSet,
-	known func(created time.Time) bool) ([]personDates, error) {
+	known func(created time.Time) bool, visit func(p *personDates)) error {
 	rows, err := db.QueryContext(ctx, peopleQuery, ends.from.String(), ends.to.String())
 	if err != nil {
-		return nil, fmt.Errorf("query people: %w", err)
+		return fmt.Errorf("query people: %w", err)
 	}
 	defer rows.Close()
-	var out []personDates
+	var (
+		p              personDates
+		current        int
+		tz, locationTZ sql.NullString
+	)
 	for rows.Next() {
-		var (
-			p              personDates
-			current        int
-			tz, locationTZ sql.NullString
-		)
 		err := rows.Scan(&p.id, &current, &p.start, &p.end, &p.probation, &p.birth,
 			&p.hiddenBday, &tz, &locationTZ, &p.created)
 		if err != nil {
-			return nil, fmt.Errorf("scan person: %w", err)
+			return fmt.Errorf("scan person: %w", err)
 		}
 		p.current = current == 1
 		p.zone = zs.resolve(tz.String, locationTZ.String)
@@ -56,12 +57,12 @@ func loadPeople(ctx context.Context, db *sql.DB, ends span, zs *zoneSet,
 		if known(p.created) {
 			p.win = &p.zone.due
 		}
-		out = append(out, p)
+		visit(&p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read people: %w", err)
+		return fmt.Errorf("read people: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // leaverEnds returns the end dates a leaver's END_DATE occurrence can have
