@@ -132,16 +132,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("civil: date must be a string: %w", err)
 	}
-	if s == "" {
-		*d = Date{}
-		return nil
-	}
-	v, err := Parse(s)
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
+	return d.UnmarshalText([]byte(s))
 }
 
 // MarshalText implements encoding.TextMarshaler.
