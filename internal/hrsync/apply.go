@@ -151,12 +151,9 @@ func (a *applier) people(ctx context.Context) error {
 
 // digests refreshes stale digests of unchanged people, without an event.
 func (a *applier) digests(ctx context.Context) error {
-	for _, w := range a.plan.rehash {
-		if err := a.tx.Person.UpdateOneID(w.rec.ID).SetSyncHash(w.hash).Exec(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return chunks(a.plan.rehash, a.batch, func(ws []*personWrite) error {
+		return a.rehashPeople(ctx, ws)
+	})
 }
 
 // customValues deletes the values that are gone and upserts the new or

@@ -13,6 +13,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent/emailalias"
 	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/ent/person"
+	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/internal/civil"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
@@ -196,8 +197,20 @@ func TestCustomFieldSelection(t *testing.T) {
 		n, err = db.Client.CustomFieldValue.Query().Count(ctx)
 		require.NoError(t, err)
 		require.Zero(t, n)
-		run := e.sync(t)
+		counted, writes := countingDB(db)
+		engine := hrsync.New(counted, e.client, hrsync.WithClock(e.clock))
+		run, err := engine.Run(ctx, syncrun.TriggerMANUAL)
+		require.NoError(t, err)
+		require.Equal(t, syncrun.StatusSUCCEEDED, run.Status)
 		require.Empty(t, eventsOf(t, db, run), "deselecting is not a person change")
 		require.Zero(t, run.Updated)
+		require.Equal(t, map[string]int{"persons": 1}, writes.except("sync_runs"),
+			"the digests the deselection made stale are stored in one statement")
+
+		// The next sync finds everyone unchanged and writes only its run.
+		again, err := engine.Run(ctx, syncrun.TriggerMANUAL)
+		require.NoError(t, err)
+		require.Equal(t, syncrun.StatusSUCCEEDED, again.Status)
+		require.Equal(t, map[string]int{"persons": 1, "sync_runs": 4}, writes.except())
 	})
 }
