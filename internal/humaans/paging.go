@@ -143,16 +143,10 @@ func newCollector[T any](c *Client, l listing, id func(*T) string, total int) *c
 }
 
 func (k *collector[T]) add(data []T) error {
-	for i := range data {
-		id := k.id(&data[i])
-		if id != "" {
-			if _, dup := k.seen[id]; dup {
-				return fmt.Errorf("%w: id %s appeared on two pages", errDrift, id)
-			}
-			k.seen[id] = struct{}{}
-		}
-		k.rows = append(k.rows, data[i])
+	if err := recordIDs(k.seen, k.id, data); err != nil {
+		return err
 	}
+	k.rows = append(k.rows, data...)
 	return nil
 }
 
@@ -304,17 +298,26 @@ func readParallel[T any](
 // shifted between pages read in parallel.
 func distinct[T any](id func(*T) string, rows []T) ([]T, error) {
 	seen := make(map[string]struct{}, min(len(rows), maxPrealloc))
+	if err := recordIDs(seen, id, rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// recordIDs adds the ids of rows to seen, failing with errDrift on one that is
+// already there. Rows without an id are not checked.
+func recordIDs[T any](seen map[string]struct{}, id func(*T) string, rows []T) error {
 	for i := range rows {
 		key := id(&rows[i])
 		if key == "" {
 			continue
 		}
 		if _, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%w: id %s appeared on two pages", errDrift, key)
+			return fmt.Errorf("%w: id %s appeared on two pages", errDrift, key)
 		}
 		seen[key] = struct{}{}
 	}
-	return rows, nil
+	return nil
 }
 
 func checkTile[T any](p pageOf[T], skip, step, total, n int) error {
