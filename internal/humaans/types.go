@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -231,14 +232,7 @@ func (t *TokenInfo) UnmarshalJSON(b []byte) error {
 }
 
 // HasScope reports whether the token carries scope.
-func (t TokenInfo) HasScope(scope string) bool {
-	for _, s := range t.Scopes {
-		if s == scope {
-			return true
-		}
-	}
-	return false
-}
+func (t TokenInfo) HasScope(scope string) bool { return slices.Contains(t.Scopes, scope) }
 
 // Snapshot is everything a directory sync reads from Humaans, fetched in one
 // pass. Complete reports whether every list was read to its total, which is
