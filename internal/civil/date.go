@@ -132,19 +132,22 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("civil: date must be a string: %w", err)
 	}
-	return d.UnmarshalText([]byte(s))
+	return d.parse(s)
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Date) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
+func (d *Date) UnmarshalText(b []byte) error { return d.parse(string(b)) }
+
+// parse sets d from YYYY-MM-DD, or to the zero date for "".
+func (d *Date) parse(s string) error {
+	if s == "" {
 		*d = Date{}
 		return nil
 	}
-	v, err := Parse(string(b))
+	v, err := Parse(s)
 	if err != nil {
 		return err
 	}
@@ -169,7 +172,7 @@ func (d *Date) Scan(src any) error {
 		*d = Date{}
 		return nil
 	case string:
-		return d.UnmarshalText([]byte(v))
+		return d.parse(v)
 	case []byte:
 		return d.UnmarshalText(v)
 	case time.Time:
