@@ -101,19 +101,14 @@ func recordOf(p *ent.Person) record {
 	}
 }
 
-// hash digests everything a sync writes about a person, so that an
-// unchanged person is recognised without comparing field by field. Every
-// value is length-prefixed, so that no two records share an encoding.
-func (r *record) hash() string {
-	var h hasher
-	return h.sum(r)
-}
-
 // hasher computes record digests, reusing one buffer across records.
 type hasher struct {
 	buf []byte
 }
 
+// sum digests everything a sync writes about a person, so that an
+// unchanged person is recognised without comparing field by field. Every
+// value is length-prefixed, so that no two records share an encoding.
 func (h *hasher) sum(r *record) string {
 	buf := h.buf[:0]
 	str := func(s string) {

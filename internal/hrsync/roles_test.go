@@ -78,6 +78,12 @@ func TestFindLoops(t *testing.T) {
 	require.Empty(t, findLoops(map[string]string{"a": "b", "b": "ceo", "ceo": ""}))
 }
 
+// hash digests r with a hasher of its own.
+func (r *record) hash() string {
+	var h hasher
+	return h.sum(r)
+}
+
 func TestRecordHashCoversEverySyncedValue(t *testing.T) {
 	base := record{ID: "p1", WorkEmail: "a@b.test", Teams: []string{"x"},
 		Custom: customValues{{DefID: "f1", Value: "v"}}}
