@@ -63,7 +63,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (a *App, err erro
 	if a.events, err = newEvents(cfg, a.db, logger); err != nil {
 		return nil, err
 	}
-	if a.sync, err = newSyncer(ctx, cfg, a.db, a.client, a.events, a.metrics, logger); err != nil {
+	if a.sync, err = newSyncer(cfg, a.db, a.client, a.events, a.metrics, logger); err != nil {
 		return nil, err
 	}
 	handler, err := a.routes()

@@ -34,7 +34,6 @@ type syncer struct {
 }
 
 func newSyncer(
-	ctx context.Context,
 	cfg Config,
 	db *store.DB,
 	client *humaans.Client,
