@@ -392,12 +392,9 @@ func (b *builder) addCustomValues() {
 		if !ok {
 			continue
 		}
-		items := v.Value.Items
-		if len(items) == 0 {
-			items = nil
-		}
 		r.Custom = append(r.Custom, customValue{
-			DefID: v.CustomFieldID, Value: v.Value.String(), Items: items, List: v.Value.List,
+			DefID: v.CustomFieldID, Value: v.Value.String(), Items: nilIfEmpty(v.Value.Items),
+			List: v.Value.List,
 		})
 		touched[r.ID] = r
 	}

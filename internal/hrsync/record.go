@@ -85,7 +85,7 @@ func recordOf(p *ent.Person) record {
 		WorkEmail:      deref(p.WorkEmail),
 		JobTitle:       deref(p.JobTitle),
 		Department:     deref(p.Department),
-		Teams:          normTeams(p.Teams),
+		Teams:          nilIfEmpty(p.Teams),
 		EmploymentType: deref(p.EmploymentType),
 		Status:         p.Status,
 		StartDate:      derefDate(p.StartDate),
@@ -177,11 +177,11 @@ func optional(s string) *string {
 	return &s
 }
 
-// normTeams treats an empty team list as no list, so that NULL and [] are
-// the same value.
-func normTeams(t []string) []string {
-	if len(t) == 0 {
+// nilIfEmpty treats an empty list, of teams or of a custom value's items,
+// as no list, so that NULL and [] are the same value.
+func nilIfEmpty(list []string) []string {
+	if len(list) == 0 {
 		return nil
 	}
-	return t
+	return list
 }

@@ -84,12 +84,8 @@ func loadState(ctx context.Context, c *ent.Client) (*state, error) {
 		if !ok {
 			continue
 		}
-		items := v.Items
-		if len(items) == 0 {
-			items = nil
-		}
 		sp.rec.Custom = append(sp.rec.Custom, customValue{
-			DefID: v.DefinitionID, Value: v.Value, Items: items, List: v.IsList,
+			DefID: v.DefinitionID, Value: v.Value, Items: nilIfEmpty(v.Items), List: v.IsList,
 		})
 	}
 	for _, sp := range st.people {
