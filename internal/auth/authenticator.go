@@ -82,9 +82,6 @@ func NewJWT(secret []byte, opts ...JWTOption) (*Authenticator, error) {
 	return a, nil
 }
 
-// Mode returns the authenticator's mode.
-func (a *Authenticator) Mode() Mode { return a.mode }
-
 // Authenticate checks the value of an Authorization header. An empty value
 // gives Anonymous (or, with authentication off, a caller with every
 // scope); a value that is not a valid bearer token gives ErrInvalidToken.
