@@ -123,12 +123,14 @@ func ParseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	fs := flag.NewFlagSet("peoplegraph", flag.ContinueOnError)
 	fs.SetOutput(output)
 	values := make(map[string]*string, len(settings))
+	// set holds the settings given by flag or environment, not defaulted.
+	set := map[string]bool{}
 	for _, s := range settings {
-		def := s.def
-		if v, ok := lookup(getenv, s.env); ok {
-			def = v
+		v := s.def
+		if env := getenv(s.env); env != "" {
+			v = env
+			set[s.flag] = true
 		}
-		v := def
 		values[s.flag] = &v
 		fs.Var(&flagValue{s: &v, boolean: s.def == "true" || s.def == "false"}, s.flag, s.usage)
 	}
@@ -139,13 +141,7 @@ func ParseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, s := range settings {
-		if _, ok := lookup(getenv, s.env); ok {
-			set[s.flag] = true
-		}
-	}
 	return build(values, set)
 }
 
@@ -166,11 +162,6 @@ func (f *flagValue) String() string {
 func (f *flagValue) Set(v string) error { *f.s = v; return nil }
 
 func (f *flagValue) IsBoolFlag() bool { return f.boolean }
-
-func lookup(getenv func(string) string, key string) (string, bool) {
-	v := getenv(key)
-	return v, v != ""
-}
 
 // parser accumulates conversion problems so they can be reported together.
 type parser struct {
