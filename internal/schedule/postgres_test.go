@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	_ "github.com/lib/pq"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -234,20 +235,31 @@ type replica struct {
 	scheduled atomic.Int64
 }
 
+// overlap counts the syncs under way, across replicas, and the most seen at once.
+type overlap struct {
+	active, maxActive atomic.Int64
+}
+
+// enter counts a sync in and returns the func that counts it out.
+func (o *overlap) enter() func() {
+	n := o.active.Add(1)
+	for m := o.maxActive.Load(); n > m && !o.maxActive.CompareAndSwap(m, n); {
+		m = o.maxActive.Load()
+	}
+	return func() { o.active.Add(-1) }
+}
+
 // overlapProbe is a SyncFunc shared by replicas that records the most runs seen at once.
 type overlapProbe struct {
-	active, maxActive, nextID atomic.Int64
-	mu                        sync.Mutex
-	ids                       map[int]bool
+	overlap
+	nextID atomic.Int64
+	mu     sync.Mutex
+	ids    map[int]bool
 }
 
 func (p *overlapProbe) sync(r *replica) SyncFunc {
 	return func(ctx context.Context, trigger Trigger) (int, error) {
-		n := p.active.Add(1)
-		defer p.active.Add(-1)
-		for m := p.maxActive.Load(); n > m && !p.maxActive.CompareAndSwap(m, n); {
-			m = p.maxActive.Load()
-		}
+		defer p.enter()()
 		id := int(p.nextID.Add(1))
 		p.mu.Lock()
 		p.ids[id] = true
@@ -337,6 +349,55 @@ func TestScheduler_Replicas(t *testing.T) {
 		require.Zero(t, b.scheduled.Load(), "the follower ran a scheduled sync")
 	})
 
+	t.Run("a replica that finds the run lock taken joins the other's run by its id",
+		func(t *testing.T) {
+			_, dsn := testDatabase(t)
+			key := uniqueName(t)
+			g := newGatedSync(9)
+			doneA := make(chan RunResult, 4)
+			a := newLockedScheduler(t, dsn, key, clockwork.NewRealClock(), g.sync,
+				func(_ context.Context, res RunResult) { doneA <- res })
+			clockB := clockwork.NewFakeClock()
+			b := newLockedScheduler(t, dsn, key, clockB, g.sync,
+				func(context.Context, RunResult) { t.Error("b ran a sync of its own") })
+			defer g.open()
+
+			fromA := goSyncNow(a, TriggerManual)
+			recv(t, g.entered)
+			fromB := goSyncNow(b, TriggerWebhook)
+
+			// b finds the lock taken and no run id published yet: it waits to ask again.
+			ctx, cancel := context.WithTimeout(context.Background(), failsafe)
+			defer cancel()
+			waiting := make(chan error, 1)
+			go func() { waiting <- clockB.BlockUntilContext(ctx, 1) }()
+			select {
+			case res := <-fromB:
+				t.Fatalf("b returned (%d, %t, %v) before a published its run id", res.id,
+					res.joined, res.err)
+			case err := <-waiting:
+				require.NoError(t, err)
+			}
+			close(g.publish)
+			recv(t, g.published)
+			require.Equal(t, syncResult{id: 9}, recv(t, fromA))
+			clockB.Advance(time.Second)
+			require.Equal(t, syncResult{id: 9, joined: true}, recv(t, fromB))
+
+			running, ok := a.Running()
+			require.True(t, ok)
+			require.Equal(t, 9, running)
+			_, ok = b.Running()
+			require.False(t, ok, "the run belongs to a")
+
+			close(g.finish)
+			res := recv(t, doneA)
+			require.NoError(t, res.Err)
+			require.Equal(t, 9, res.RunID)
+			require.EqualValues(t, 1, g.calls.Load(), "the sync ran once")
+			require.EqualValues(t, 1, g.maxActive.Load(), "two syncs ran at the same time")
+		})
+
 	t.Run("the follower takes over the ticks when the leader dies", func(t *testing.T) {
 		admin, dsn := testDatabase(t)
 		key := uniqueName(t)
@@ -354,6 +415,100 @@ func TestScheduler_Replicas(t *testing.T) {
 		require.False(t, a.s.IsLeader())
 		require.EqualValues(t, 1, p.maxActive.Load(), "two syncs ran at the same time")
 	})
+}
+
+// gatedSync is a SyncFunc shared by replicas that holds its run at two gates, so that a test
+// decides when the run reports its id and when it ends.
+type gatedSync struct {
+	overlap
+	id        int
+	calls     atomic.Int64
+	entered   chan struct{} // receives once the run holds the run lock
+	publish   chan struct{} // closed to let the run report its id
+	published chan struct{} // receives once other replicas can read the id
+	finish    chan struct{} // closed to let the run end
+}
+
+func newGatedSync(id int) *gatedSync {
+	return &gatedSync{id: id, entered: make(chan struct{}, 4), publish: make(chan struct{}),
+		published: make(chan struct{}, 4), finish: make(chan struct{})}
+}
+
+func (g *gatedSync) sync(ctx context.Context, _ Trigger) (int, error) {
+	g.calls.Add(1)
+	defer g.enter()()
+	g.entered <- struct{}{}
+	select {
+	case <-g.publish:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	Started(ctx, g.id) // publishes through the run lock before it returns
+	g.published <- struct{}{}
+	select {
+	case <-g.finish:
+		return g.id, nil
+	case <-ctx.Done():
+		return g.id, ctx.Err()
+	}
+}
+
+// open lets runs through the gates still closed, so that a failing test does not leave a run
+// holding the lock until shutdown gives up on it. Only the test goroutine opens gates.
+func (g *gatedSync) open() {
+	for _, gate := range []chan struct{}{g.publish, g.finish} {
+		select {
+		case <-gate:
+		default:
+			close(gate)
+		}
+	}
+}
+
+// newLockedScheduler returns a scheduler, not started, that takes the run lock named key on a
+// pool of its own and waits on clock to ask again for another replica's run id.
+func newLockedScheduler(t *testing.T, dsn, key string, clock clockwork.Clock, syncFunc SyncFunc,
+	onDone func(context.Context, RunResult),
+) *Scheduler {
+	t.Helper()
+	db := openDB(t, dsn)
+	s, err := New(Config{
+		JoinPollInterval: time.Second,
+		Clock:            clock,
+		LastRun: func(context.Context) (time.Time, bool, error) {
+			return clock.Now(), true, nil
+		},
+		Sync:      syncFunc,
+		OnRunDone: onDone,
+		Logger:    slog.New(slog.DiscardHandler),
+		Lock:      NewPostgresRunLock(db, key),
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), failsafe)
+		defer cancel()
+		require.NoError(t, s.Shutdown(ctx))
+	})
+	return s
+}
+
+// syncResult is what one SyncNow call returned.
+type syncResult struct {
+	id     int
+	joined bool
+	err    error
+}
+
+// goSyncNow calls SyncNow on s in a goroutine of its own and delivers the result.
+func goSyncNow(s *Scheduler, trigger Trigger) <-chan syncResult {
+	ch := make(chan syncResult, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), failsafe)
+		defer cancel()
+		id, joined, err := s.SyncNow(ctx, trigger)
+		ch <- syncResult{id: id, joined: joined, err: err}
+	}()
+	return ch
 }
 
 // assertNoErr reports err from a goroutine other than the test's.
