@@ -11,6 +11,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
 	"github.com/peoplegraph/peoplegraph/internal/humaans"
+	"github.com/peoplegraph/peoplegraph/internal/operator"
 	"github.com/peoplegraph/peoplegraph/internal/schedule"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 )
@@ -56,7 +57,7 @@ func newSyncer(
 		RunTimeout:  cfg.SyncTimeout,
 		StopTimeout: cfg.ShutdownTimeout,
 		LastRun:     s.lastRun,
-		Sync:        s.run,
+		Sync:        operator.SyncFunc(s.engine, s.observeRun),
 		OnRunDone:   s.runDone,
 		Location:    cfg.Timezone,
 		Logger:      logger.With("component", "scheduler"),
@@ -143,17 +144,11 @@ func (s *syncer) lastRun(ctx context.Context) (time.Time, bool, error) {
 	return *run.FinishedAt, true, nil
 }
 
-// run is the scheduler's SyncFunc.
-func (s *syncer) run(ctx context.Context, trigger schedule.Trigger) (int, error) {
-	start := time.Now()
-	run, err := s.engine.Run(ctx, syncrun.Trigger(trigger))
-	if run == nil {
-		return 0, err
-	}
-	// A held run comes back without an error: it is an outcome the operator
-	// acts on, not a failure.
-	s.metrics.observeSync(string(trigger), string(run.Status), time.Since(start), time.Now())
-	return run.ID, err
+// observeRun counts an ended run in the metrics under its status. A held run
+// comes back without an error: it is an outcome the operator acts on, not a
+// failure.
+func (s *syncer) observeRun(run *ent.SyncRun, took time.Duration) {
+	s.metrics.observeSync(string(run.Trigger), string(run.Status), took, time.Now())
 }
 
 // runDone records a run that could not record itself: a panic inside the

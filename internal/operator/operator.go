@@ -33,15 +33,25 @@ func New(sched *schedule.Scheduler, engine *hrsync.Engine, db *store.DB) *Operat
 	return &Operator{sched: sched, engine: engine, client: db.Client}
 }
 
+// RunObserver is told of a run that ended with a record, whatever its status,
+// and how long the engine took over it.
+type RunObserver func(run *ent.SyncRun, took time.Duration)
+
 // SyncFunc returns the scheduler's SyncFunc for engine: one engine run per
-// call, with the trigger the scheduler gives. Build the engine with
-// hrsync.WithRunStarted(schedule.Started) so that SyncNow returns as soon as
-// the run is recorded rather than when it ends.
-func SyncFunc(engine *hrsync.Engine) schedule.SyncFunc {
+// call, with the trigger the scheduler gives. Once the run ends, each of
+// observers is told of it, unless the engine returned no record. Build the
+// engine with hrsync.WithRunStarted(schedule.Started) so that SyncNow returns
+// as soon as the run is recorded rather than when it ends.
+func SyncFunc(engine *hrsync.Engine, observers ...RunObserver) schedule.SyncFunc {
 	return func(ctx context.Context, trigger schedule.Trigger) (int, error) {
+		start := time.Now()
 		run, err := engine.Run(ctx, syncrun.Trigger(trigger))
 		if run == nil {
 			return 0, err
+		}
+		took := time.Since(start)
+		for _, observe := range observers {
+			observe(run, took)
 		}
 		return run.ID, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/graph"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
@@ -29,13 +30,19 @@ type env struct {
 	db    *store.DB
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+// newTestEngine returns a sync engine on db reading a simulated Humaans of 25 people.
+func newTestEngine(t *testing.T, db *store.DB) (*humaanssim.Simulator, *hrsync.Engine) {
 	t.Helper()
 	sim, url := humaanssim.Start(t, humaanssim.Options{People: 25})
 	hc, err := humaans.New(url, sim.Token(), humaans.WithRateLimit(math.Inf(1), 1),
 		humaans.WithMaxAttempts(2), humaans.WithBackoff(time.Millisecond, 5*time.Millisecond))
 	require.NoError(t, err)
-	engine := hrsync.New(db, hc, hrsync.WithRunStarted(schedule.Started))
+	return sim, hrsync.New(db, hc, hrsync.WithRunStarted(schedule.Started))
+}
+
+func newEnv(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	sim, engine := newTestEngine(t, db)
 	sched, err := schedule.New(schedule.Config{
 		Sync: operator.SyncFunc(engine),
 		LastRun: func(context.Context) (time.Time, bool, error) {
@@ -104,6 +111,45 @@ func TestOperator(t *testing.T) {
 			require.ErrorIs(t, err, hrsync.ErrRunNotFound)
 			require.ErrorIs(t, e.op.SelectCustomFields(ctx, []string{"no such field"}),
 				hrsync.ErrUnknownCustomField)
+		})
+	})
+}
+
+func TestSyncFunc(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		sim, engine := newTestEngine(t, db)
+		var seen []*ent.SyncRun
+		sync := operator.SyncFunc(engine, func(run *ent.SyncRun, _ time.Duration) {
+			seen = append(seen, run)
+		})
+
+		t.Run("hands a run that succeeded to the observers", func(t *testing.T) {
+			id, err := sync(ctx, schedule.TriggerWebhook)
+			require.NoError(t, err)
+			require.Len(t, seen, 1)
+			require.Equal(t, id, seen[0].ID)
+			require.Equal(t, syncrun.TriggerWEBHOOK, seen[0].Trigger)
+			require.Equal(t, syncrun.StatusSUCCEEDED, seen[0].Status)
+		})
+
+		t.Run("hands a run that failed to the observers with its id", func(t *testing.T) {
+			sim.InjectFault(humaanssim.Fault{Route: "people", Kind: humaanssim.FaultServerError})
+			defer sim.ClearFaults()
+			id, err := sync(ctx, schedule.TriggerManual)
+			require.ErrorIs(t, err, hrsync.ErrFetch)
+			require.Len(t, seen, 2)
+			require.Equal(t, id, seen[1].ID)
+			require.Equal(t, syncrun.StatusFAILED, seen[1].Status)
+		})
+
+		t.Run("observes nothing when the run could not be recorded", func(t *testing.T) {
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			id, err := sync(cancelled, schedule.TriggerManual)
+			require.ErrorIs(t, err, context.Canceled)
+			require.Zero(t, id)
+			require.Len(t, seen, 2)
 		})
 	})
 }
