@@ -111,12 +111,30 @@ func (c *Client) CustomValues(ctx context.Context) ([]CustomValue, error) {
 	return whole(listAll(ctx, c, l, customValueID))
 }
 
+// SnapshotOption narrows what Snapshot reads.
+type SnapshotOption func(*snapshotConfig)
+
+type snapshotConfig struct {
+	withoutCustomValues bool
+}
+
+// WithoutCustomValues leaves /custom-values unread: a sync that keeps no
+// custom field has no use for them, and they are usually the longest
+// listing, several values per person. The snapshot's CustomValues is nil.
+func WithoutCustomValues() SnapshotOption {
+	return func(c *snapshotConfig) { c.withoutCustomValues = true }
+}
+
 // Snapshot reads everything a directory sync needs at once, within the
 // client's concurrency bound; the first failure cancels the other reads and
 // is returned. A listing that ends before its total (an empty page early)
 // does not fail the snapshot: its rows are kept and Complete is false. Token
 // is nil when the tenant does not serve /token-info.
-func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
+func (c *Client) Snapshot(ctx context.Context, opts ...SnapshotOption) (*Snapshot, error) {
+	var cfg snapshotConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	var (
 		s          Snapshot
 		mu         sync.Mutex
@@ -158,10 +176,12 @@ func (c *Client) Snapshot(ctx context.Context) (*Snapshot, error) {
 		s.CustomFields, err = listAll(gctx, c, list("/custom-fields"), customFieldID)
 		return keep(err)
 	})
-	g.Go(func() (err error) {
-		s.CustomValues, err = listAll(gctx, c, list("/custom-values"), customValueID)
-		return keep(err)
-	})
+	if !cfg.withoutCustomValues {
+		g.Go(func() (err error) {
+			s.CustomValues, err = listAll(gctx, c, list("/custom-values"), customValueID)
+			return keep(err)
+		})
+	}
 	g.Go(func() error {
 		info, err := c.TokenInfo(gctx)
 		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrMissingScope) {

@@ -65,6 +65,20 @@ func TestSnapshot(t *testing.T) {
 		require.Len(t, snap.People, 20)
 	})
 
+	t.Run("without custom values, /custom-values is never asked", func(t *testing.T) {
+		env := newTestEnv(t, humaanssim.Options{People: 601, Seed: 3})
+		env.sim.InjectFault(humaanssim.Fault{
+			Route: "custom-values", Kind: humaanssim.FaultServerError,
+		})
+		snap, err := env.client.Snapshot(context.Background(), humaans.WithoutCustomValues())
+		require.NoError(t, err)
+		require.True(t, snap.Complete)
+		require.Nil(t, snap.CustomValues)
+		require.Len(t, snap.CustomFields, simTotal(t, env, "custom-fields"))
+		require.Equal(t, simPeopleIDs(env.sim, nil), ids(snap.People, personIDOf))
+		require.Zero(t, env.sim.Requests("custom-values"))
+	})
+
 	t.Run("one failing list fails the snapshot", func(t *testing.T) {
 		env := newTestEnv(t, humaanssim.Options{People: 601, Seed: 3},
 			humaans.WithMaxAttempts(2))
