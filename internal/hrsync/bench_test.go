@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
+	"github.com/peoplegraph/peoplegraph/internal/humaans"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
@@ -33,7 +35,16 @@ func openFileDB(tb testing.TB, dir string) *store.DB {
 // BenchmarkSync10k measures a full first sync of a 10,000-person simulated
 // company into a SQLite file next to only fetching the same pages with the
 // same client, in the same run. sync/fetch is the quality bar (at most 1.5);
-// resync/fetch is the same for a sync that finds nothing changed.
+// resync/fetch is the same for a sync that finds nothing changed. The
+// simulator runs in this process, so the CPU figures (the process's user and
+// system time) show how much of the machine each phase needs.
+//
+// fields=none is the default configuration, where no custom field is
+// selected and custom values are not read; fields=all selects every custom
+// field, so that their values are read and written too. Both read Humaans
+// as fast as the simulator answers. rate=shipped is fields=none with the
+// client's shipped rate limit, which bounds how fast a deployment reads the
+// real API; it takes about half a minute per iteration.
 func BenchmarkSync10k(b *testing.B) {
 	benchSync10k(b, func(b *testing.B) *store.DB { return openFileDB(b, b.TempDir()) })
 }
@@ -48,51 +59,94 @@ func BenchmarkSync10kPostgres(b *testing.B) {
 	benchSync10k(b, func(b *testing.B) *store.DB { return storetest.OpenPostgres(b) })
 }
 
-// benchSync10k measures a full first sync into a database open returns
-// empty and migrated, next to only fetching the same pages.
+// benchSync10k runs the cases into databases open returns empty and
+// migrated.
 func benchSync10k(b *testing.B, open func(b *testing.B) *store.DB) {
-	ctx := context.Background()
 	sim, url := humaanssim.Start(b, humaanssim.Options{People: 10_000, Seed: 1})
 	client := newClient(b, url, sim.Token())
-	if _, err := client.Snapshot(ctx); err != nil { // warm the simulator's caches
+	if _, err := client.Snapshot(context.Background()); err != nil { // warm the simulator's caches
 		b.Fatal(err)
 	}
-	var fetch, full, resync time.Duration
+	b.Run("fields=none", func(b *testing.B) {
+		benchFirstSync(b, sim, client, open, 0, nil, humaans.WithoutCustomValues())
+	})
+	b.Run("fields=all", func(b *testing.B) {
+		benchFirstSync(b, sim, client, open, 0, []string{"*"})
+	})
+	b.Run("rate=shipped", func(b *testing.B) {
+		shipped, err := humaans.New(url, sim.Token())
+		require.NoError(b, err)
+		// A second's pause refills the limiter's burst before each phase.
+		benchFirstSync(b, sim, shipped, open, time.Second, nil, humaans.WithoutCustomValues())
+	})
+}
+
+// benchFirstSync measures a first sync with the custom fields named, and a
+// resync after it, next to a snapshot read with opts: the pages that sync
+// reads. Each phase starts after pause, off the clock.
+func benchFirstSync(b *testing.B, sim *humaanssim.Simulator, client *humaans.Client,
+	open func(b *testing.B) *store.DB, pause time.Duration, fields []string,
+	opts ...humaans.SnapshotOption) {
+	ctx := context.Background()
+	var fetch, full, resync, fetchCPU, fullCPU time.Duration
+	// timed runs fn and adds its wall and CPU time.
+	timed := func(wall, cpu *time.Duration, fn func()) {
+		if pause > 0 {
+			b.StopTimer()
+			time.Sleep(pause)
+			b.StartTimer()
+		}
+		start, startCPU := time.Now(), processCPU(b)
+		fn()
+		*wall += time.Since(start)
+		if cpu != nil {
+			*cpu += processCPU(b) - startCPU
+		}
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		db := open(b)
 		engine := hrsync.New(db, client, hrsync.WithLogger(benchLogger()),
+			hrsync.WithCustomFields(fields),
 			hrsync.WithClock(clockwork.NewFakeClockAt(sim.Now())))
 		b.StartTimer()
 
-		start := time.Now()
-		if _, err := client.Snapshot(ctx); err != nil {
-			b.Fatal(err)
-		}
-		fetch += time.Since(start)
-
-		start = time.Now()
-		run, err := engine.Run(ctx, syncrun.TriggerMANUAL)
-		if err != nil || run.Status != syncrun.StatusSUCCEEDED {
-			b.Fatalf("sync: %v %v", run, err)
-		}
-		full += time.Since(start)
-
-		start = time.Now()
-		if _, err := engine.Run(ctx, syncrun.TriggerMANUAL); err != nil {
-			b.Fatal(err)
-		}
-		resync += time.Since(start)
+		timed(&fetch, &fetchCPU, func() {
+			if _, err := client.Snapshot(ctx, opts...); err != nil {
+				b.Fatal(err)
+			}
+		})
+		timed(&full, &fullCPU, func() {
+			run, err := engine.Run(ctx, syncrun.TriggerMANUAL)
+			if err != nil || run.Status != syncrun.StatusSUCCEEDED {
+				b.Fatalf("sync: %v %v", run, err)
+			}
+		})
+		timed(&resync, nil, func() {
+			if _, err := engine.Run(ctx, syncrun.TriggerMANUAL); err != nil {
+				b.Fatal(err)
+			}
+		})
 
 		b.StopTimer()
 		require.NoError(b, db.Close())
 		b.StartTimer()
 	}
+	n := float64(b.N)
 	b.ReportMetric(full.Seconds()/fetch.Seconds(), "sync/fetch")
 	b.ReportMetric(resync.Seconds()/fetch.Seconds(), "resync/fetch")
-	b.ReportMetric(fetch.Seconds()/float64(b.N), "fetch-s/op")
-	b.ReportMetric(full.Seconds()/float64(b.N), "sync-s/op")
+	b.ReportMetric(fetch.Seconds()/n, "fetch-s/op")
+	b.ReportMetric(full.Seconds()/n, "sync-s/op")
+	b.ReportMetric(fetchCPU.Seconds()/n, "fetch-cpu-s/op")
+	b.ReportMetric(fullCPU.Seconds()/n, "sync-cpu-s/op")
+}
+
+// processCPU is the user and system time this process has used.
+func processCPU(tb testing.TB) time.Duration {
+	var ru syscall.Rusage
+	require.NoError(tb, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchLogger shows the engine's phase timings with -test.v.

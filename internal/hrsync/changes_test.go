@@ -16,6 +16,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent/syncrun"
 	"github.com/peoplegraph/peoplegraph/internal/civil"
 	"github.com/peoplegraph/peoplegraph/internal/hrsync"
+	"github.com/peoplegraph/peoplegraph/internal/humaans"
 	"github.com/peoplegraph/peoplegraph/internal/humaanssim"
 	"github.com/peoplegraph/peoplegraph/internal/store"
 	"github.com/peoplegraph/peoplegraph/internal/store/storetest"
@@ -164,6 +165,8 @@ func TestCustomFieldSelection(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, humaanssim.Options{People: 60, Seed: 4})
 		e.sync(t)
+		require.Zero(t, e.sim.Requests("custom-values"),
+			"with no field selected the values are not read")
 
 		err := e.engine.SelectCustomFields(ctx, []string{"No Such Field"})
 		require.ErrorIs(t, err, hrsync.ErrUnknownCustomField)
@@ -185,6 +188,7 @@ func TestCustomFieldSelection(t *testing.T) {
 		}
 		require.NoError(t, e.engine.SelectCustomFields(ctx, all))
 		e.sync(t)
+		require.Positive(t, e.sim.Requests("custom-values"))
 		withValues, err := db.Client.CustomFieldValue.Query().Count(ctx)
 		require.NoError(t, err)
 		require.Positive(t, withValues)
@@ -197,6 +201,7 @@ func TestCustomFieldSelection(t *testing.T) {
 		n, err = db.Client.CustomFieldValue.Query().Count(ctx)
 		require.NoError(t, err)
 		require.Zero(t, n)
+		read := e.sim.Requests("custom-values")
 		counted, writes := countingDB(db)
 		engine := hrsync.New(counted, e.client, hrsync.WithClock(e.clock))
 		run, err := engine.Run(ctx, syncrun.TriggerMANUAL)
@@ -212,5 +217,54 @@ func TestCustomFieldSelection(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, syncrun.StatusSUCCEEDED, again.Status)
 		require.Equal(t, map[string]int{"persons": 1, "sync_runs": 4}, writes.except())
+		require.Equal(t, read, e.sim.Requests("custom-values"),
+			"once deselected, the values are not read again")
+	})
+}
+
+// selectingSource selects every custom field in the database while the
+// first snapshot is read, as an operator on another replica might.
+type selectingSource struct {
+	t     *testing.T
+	db    *store.DB
+	inner hrsync.Source
+	calls []int
+}
+
+func (s *selectingSource) Snapshot(ctx context.Context, opts ...humaans.SnapshotOption) (*humaans.Snapshot, error) {
+	s.calls = append(s.calls, len(opts))
+	if len(s.calls) == 1 {
+		require.NoError(s.t, s.db.Client.CustomFieldDefinition.Update().SetSelected(true).Exec(ctx))
+	}
+	return s.inner.Snapshot(ctx, opts...)
+}
+
+func TestFieldSelectedDuringASyncTakesEffectAtTheNext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db, humaanssim.Options{People: 40, Seed: 6})
+		e.sync(t) // stores the catalogue, nothing selected
+
+		src := &selectingSource{t: t, db: db, inner: e.client}
+		engine := hrsync.New(db, src, hrsync.WithClock(e.clock))
+		run, err := engine.Run(ctx, syncrun.TriggerMANUAL)
+		require.NoError(t, err)
+		require.Equal(t, syncrun.StatusSUCCEEDED, run.Status)
+		require.Zero(t, run.Updated, "this run planned with the selection it started with")
+		n, err := db.Client.CustomFieldValue.Query().Count(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n)
+
+		next, err := engine.Run(ctx, syncrun.TriggerMANUAL)
+		require.NoError(t, err)
+		require.Equal(t, []int{1, 0}, src.calls, "the next run reads the values")
+		require.Positive(t, next.Updated, "people with values of the newly selected fields")
+		n, err = db.Client.CustomFieldValue.Query().Count(ctx)
+		require.NoError(t, err)
+		require.Positive(t, n)
+
+		again := e.sync(t)
+		require.Zero(t, again.Updated, "every value arrived with that run")
+		require.Empty(t, eventsOf(t, db, again))
 	})
 }

@@ -19,10 +19,11 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
-// Source reads everything a sync needs from Humaans in one pass.
+// Source reads everything a sync needs from Humaans in one pass, custom
+// values left out when the sync keeps no custom field.
 // *humaans.Client satisfies it.
 type Source interface {
-	Snapshot(ctx context.Context) (*humaans.Snapshot, error)
+	Snapshot(ctx context.Context, opts ...humaans.SnapshotOption) (*humaans.Snapshot, error)
 }
 
 // defaultBatchSize keeps a bulk statement's bind parameters well under

@@ -3,6 +3,8 @@ package hrsync_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,7 +67,10 @@ func TestFaultsMidSyncLeaveTheDirectoryAsItWas(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
-				e := newEnv(t, db, humaanssim.Options{People: 300, Seed: 8})
+				// Every custom field syncs, so that custom values are read
+				// (and must survive) too.
+				e := newEnv(t, db, humaanssim.Options{People: 300, Seed: 8},
+					hrsync.WithCustomFields([]string{"*"}))
 				e.sync(t)
 				// Make real upstream changes, so that a sync would write.
 				today := civil.Today(e.sim.Now(), time.UTC)
@@ -75,6 +80,9 @@ func TestFaultsMidSyncLeaveTheDirectoryAsItWas(t *testing.T) {
 					Email: "new.person@example.com", StartDate: today})
 				require.NoError(t, err)
 				before := dumpDirectory(t, db)
+				require.True(t, slices.ContainsFunc(before, func(line string) bool {
+					return strings.HasPrefix(line, "value ")
+				}), "custom values are part of what must survive")
 
 				e.sim.InjectFault(fault)
 				run, err := e.engine.Run(ctx, syncrun.TriggerSCHEDULE)

@@ -40,18 +40,30 @@ func fmtErr(what string, err error) error {
 
 // sync fetches, plans and, unless the brake holds it, applies.
 func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outcome {
-	// The stored directory loads while Humaans is read: they are independent.
+	// The catalogue is read first: it decides whether custom values are
+	// fetched, and the plan must use the same selection. A field selected
+	// while the sync runs takes effect at the next one.
+	defs, err := loadDefinitions(ctx, e.db.Client)
+	if err != nil {
+		return outcome{status: syncrun.StatusFAILED, err: fmtErr("read directory", err)}
+	}
+	var opts []humaans.SnapshotOption
+	if !e.needsCustomValues(defs) {
+		opts = append(opts, humaans.WithoutCustomValues())
+	}
+	// The rest of the stored directory loads while Humaans is read: they
+	// are independent.
 	type loaded struct {
 		st  *state
 		err error
 	}
 	stored := make(chan loaded, 1)
 	go func() {
-		st, err := loadState(ctx, e.db.Client)
+		st, err := loadState(ctx, e.db.Client, defs)
 		stored <- loaded{st, err}
 	}()
 	fetchStart := time.Now()
-	snap, err := e.src.Snapshot(ctx)
+	snap, err := e.src.Snapshot(ctx, opts...)
 	load := <-stored
 	if err != nil {
 		return outcome{status: syncrun.StatusFAILED, err: fmt.Errorf("%w: %w", ErrFetch, err)}
@@ -89,6 +101,21 @@ func (e *Engine) sync(ctx context.Context, run *ent.SyncRun, ok *approval) outco
 	e.logger.Debug("sync applied", "run", run.ID, "writes", len(p.writes),
 		"duration", time.Since(applyStart))
 	return outcome{status: final, plan: p, applied: true}
+}
+
+// needsCustomValues reports whether a run has to read custom values: a
+// field of defs is selected, or WithCustomFields may select one the snapshot
+// brings. Otherwise the longest listing is skipped.
+func (e *Engine) needsCustomValues(defs []*ent.CustomFieldDefinition) bool {
+	if len(e.initialFields) > 0 {
+		return true
+	}
+	for _, d := range defs {
+		if d.Selected {
+			return true
+		}
+	}
+	return false
 }
 
 // preselect marks the custom fields named by WithCustomFields as selected

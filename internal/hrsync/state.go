@@ -27,7 +27,21 @@ type storedPerson struct {
 	hash       string
 }
 
-func loadState(ctx context.Context, c *ent.Client) (*state, error) {
+// loadDefinitions reads the custom field catalogue, which decides what the
+// sync reads from Humaans and so is read before the rest of the state.
+func loadDefinitions(ctx context.Context, c *ent.Client) ([]*ent.CustomFieldDefinition, error) {
+	defs, err := c.CustomFieldDefinition.Query().All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load custom fields: %w", err)
+	}
+	return defs, nil
+}
+
+// loadState reads the stored directory, with defs as its custom field
+// catalogue.
+func loadState(
+	ctx context.Context, c *ent.Client, defs []*ent.CustomFieldDefinition,
+) (*state, error) {
 	st := &state{
 		locations: map[string]*ent.Location{},
 		entities:  map[string]*ent.LegalEntity{},
@@ -58,10 +72,6 @@ func loadState(ctx context.Context, c *ent.Client) (*state, error) {
 	}
 	for _, le := range ents {
 		st.entities[le.ID] = le
-	}
-	defs, err := c.CustomFieldDefinition.Query().All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load custom fields: %w", err)
 	}
 	selected := make([]string, 0, len(defs))
 	for _, d := range defs {
