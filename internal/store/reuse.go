@@ -9,15 +9,16 @@ import (
 // reuseKey marks a context whose statements connections keep prepared.
 type reuseKey struct{}
 
-// ReuseStatements returns ctx marked so that on SQLite each connection
-// prepares a statement executed with it once and keeps the prepared form for
-// later statements of the same text, in any transaction. SQLite otherwise
-// parses every statement anew, which for a multi-row INSERT of a few
-// thousand bind parameters costs as much as running it. Mark only
-// statements whose text repeats, such as bulk writes with placeholders for
-// every value: a connection keeps the few it saw last. Statements still go
-// through database/sql and every driver wrapped around it as usual. On
-// Postgres the mark changes nothing.
+// ReuseStatements returns ctx marked so that each connection prepares a
+// statement executed with it once and keeps the prepared form for later
+// statements of the same text, in any transaction. Both databases otherwise
+// parse (and Postgres plans) every statement anew, which for a multi-row
+// INSERT of a few thousand bind parameters costs as much as running it.
+// Mark only statements whose text repeats, such as bulk writes with
+// placeholders for every value: a connection keeps the few it saw last.
+// Statements still go through database/sql and every driver wrapped around
+// it as usual. On Postgres a kept statement is a named prepared statement of
+// the session, which a pooler in transaction mode must support.
 func ReuseStatements(ctx context.Context) context.Context {
 	return context.WithValue(ctx, reuseKey{}, true)
 }
@@ -30,8 +31,8 @@ func reuses(ctx context.Context) bool {
 // maxKept bounds the prepared statements one connection keeps.
 const maxKept = 8
 
-// reusingConnector hands out SQLite connections that keep the statements
-// marked by ReuseStatements prepared.
+// reusingConnector hands out connections that keep the statements marked by
+// ReuseStatements prepared.
 type reusingConnector struct {
 	base driver.Connector
 }
@@ -46,10 +47,11 @@ func (c reusingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 
 func (c reusingConnector) Driver() driver.Driver { return c.base.Driver() }
 
-// sqliteConn is what modernc's connections implement and database/sql looks
-// for; a wrapper that hid any of these would lose context handling,
-// transaction options or connection validation.
-type sqliteConn interface {
+// baseConn is what both drivers' connections implement and database/sql
+// looks for; a wrapper that hid any of these would lose context handling,
+// transaction options or connection validation. lib/pq's also check their
+// own argument types, which CheckNamedValue passes on.
+type baseConn interface {
 	driver.Conn
 	driver.ConnBeginTx
 	driver.ConnPrepareContext
@@ -63,7 +65,7 @@ type sqliteConn interface {
 // reusingConn is one connection and its kept statements. database/sql uses a
 // connection from one goroutine at a time, so it needs no lock.
 type reusingConn struct {
-	sqliteConn
+	baseConn
 	kept map[string]*keptStmt
 	tick uint64
 }
@@ -74,12 +76,22 @@ type keptStmt struct {
 }
 
 func newReusingConn(conn driver.Conn) (driver.Conn, error) {
-	c, ok := conn.(sqliteConn)
+	c, ok := conn.(baseConn)
 	if !ok {
 		_ = conn.Close()
-		return nil, errors.New("store: sqlite connection lacks context methods")
+		return nil, errors.New("store: database connection lacks context methods")
 	}
-	return &reusingConn{sqliteConn: c, kept: map[string]*keptStmt{}}, nil
+	return &reusingConn{baseConn: c, kept: map[string]*keptStmt{}}, nil
+}
+
+// CheckNamedValue lets the driver convert an argument its own way, as it
+// would without the wrapper; a driver that has no such check gets
+// database/sql's default conversion.
+func (c *reusingConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if ch, ok := c.baseConn.(driver.NamedValueChecker); ok {
+		return ch.CheckNamedValue(nv)
+	}
+	return driver.ErrSkip
 }
 
 // ExecContext runs a marked statement on its kept prepared form, preparing
@@ -88,7 +100,7 @@ func newReusingConn(conn driver.Conn) (driver.Conn, error) {
 func (c *reusingConn) ExecContext(ctx context.Context, query string,
 	args []driver.NamedValue) (driver.Result, error) {
 	if !reuses(ctx) {
-		return c.sqliteConn.ExecContext(ctx, query, args)
+		return c.baseConn.ExecContext(ctx, query, args)
 	}
 	c.tick++
 	k, ok := c.kept[query]
@@ -136,6 +148,6 @@ func (c *reusingConn) Close() error {
 		errs = append(errs, k.stmt.Close())
 		delete(c.kept, q)
 	}
-	errs = append(errs, c.sqliteConn.Close())
+	errs = append(errs, c.baseConn.Close())
 	return errors.Join(errs...)
 }

@@ -5,11 +5,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"log/slog"
 
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq" // Postgres driver "postgres".
+	"github.com/lib/pq"
 	"modernc.org/sqlite"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -72,13 +73,18 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	}, nil
 }
 
-// openPool opens the connection pool of t. SQLite connections keep the
+// openPool opens the connection pool of t. Its connections keep the
 // statements marked by ReuseStatements prepared.
 func openPool(t target) (*sql.DB, error) {
-	if t.driver != "sqlite" {
-		return sql.Open(t.driver, t.dsn)
+	var (
+		base driver.Connector
+		err  error
+	)
+	if t.driver == "sqlite" {
+		base, err = sqlite.NewConnector(t.dsn)
+	} else {
+		base, err = pq.NewConnector(t.dsn)
 	}
-	base, err := sqlite.NewConnector(t.dsn)
 	if err != nil {
 		return nil, err
 	}

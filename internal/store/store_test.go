@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 	"github.com/stretchr/testify/require"
 
 	"github.com/peoplegraph/peoplegraph/ent"
@@ -151,4 +153,47 @@ func TestReusedStatementsRunAcrossTransactions(t *testing.T) {
 		require.NoError(t, db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM reuse_probe").Scan(&n))
 		require.Equal(t, 36, n)
 	})
+}
+
+// TestPostgresKeepsMarkedStatementsPrepared checks on Postgres that a marked
+// statement becomes one named prepared statement of its session, run again
+// rather than prepared again, and that arguments still reach lib/pq's own
+// conversions through the wrapper.
+func TestPostgresKeepsMarkedStatementsPrepared(t *testing.T) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skip("set " + storetest.PostgresEnv + " to run against Postgres")
+	}
+	db := storetest.OpenPostgres(t)
+	ctx := context.Background()
+	_, err := db.SQL.ExecContext(ctx, "CREATE TABLE reuse_probe (id integer PRIMARY KEY, tags text[])")
+	require.NoError(t, err)
+	conn, err := db.SQL.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+
+	reuse := store.ReuseStatements(ctx)
+	const insert = "INSERT INTO reuse_probe (id, tags) VALUES ($1, $2)"
+	for id := range 3 {
+		_, err := conn.ExecContext(reuse, insert, id, pq.Array([]string{"a", fmt.Sprint(id)}))
+		require.NoError(t, err)
+	}
+	// An unmarked statement is not kept.
+	_, err = conn.ExecContext(ctx, "INSERT INTO reuse_probe (tags, id) VALUES ($2, $1)", 9, nil)
+	require.NoError(t, err)
+
+	var kept []string
+	rows, err := conn.QueryContext(ctx,
+		"SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO reuse_probe%'")
+	require.NoError(t, err)
+	for rows.Next() {
+		var s string
+		require.NoError(t, rows.Scan(&s))
+		kept = append(kept, s)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{insert}, kept, "three runs, one prepared statement")
+	var tags []string
+	require.NoError(t, conn.QueryRowContext(ctx,
+		"SELECT tags FROM reuse_probe WHERE id = 2").Scan(pq.Array(&tags)))
+	require.Equal(t, []string{"a", "2"}, tags)
 }
