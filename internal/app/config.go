@@ -94,7 +94,7 @@ var settings = []setting{
 	{"sync-timeout", "PEOPLEGRAPH_SYNC_TIMEOUT", "30m", "a sync still running after this is cancelled"},
 	{"departure-limit", "PEOPLEGRAPH_DEPARTURE_LIMIT", "0.10", "share of the directory one sync may depart before it is held"},
 	{"include-offboarded", "PEOPLEGRAPH_INCLUDE_OFFBOARDED", "false", "keep offboarded people visible in default views"},
-	{"custom-fields", "PEOPLEGRAPH_CUSTOM_FIELDS", "", "Humaans custom fields selected when first seen, by name (comma-separated; * for all; the demo selects all)"},
+	{"custom-fields", "PEOPLEGRAPH_CUSTOM_FIELDS", "", "Humaans custom fields selected when first seen, by name (comma-separated; * for all; the demo selects all); custom values are read from Humaans only while a field is selected or named here"},
 	{"timezone", "PEOPLEGRAPH_TIMEZONE", "UTC", "company default IANA time zone"},
 	{"trigger-hour", "PEOPLEGRAPH_TRIGGER_HOUR", "9", "local hour (0-23) at which lifecycle triggers fire"},
 	{"leap-day-policy", "PEOPLEGRAPH_LEAP_DAY_POLICY", string(lifecycle.LeapDayFeb28), "29 February in common years: feb28 or mar1"},
