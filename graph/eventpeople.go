@@ -34,25 +34,24 @@ type eventPeople struct {
 	clock  clockwork.Clock
 
 	mu      sync.Mutex
-	entries map[int]*eventPerson
-	order   []int // event ids in insertion order, for eviction
+	entries boundedMap[int, *eventPerson] // by event id
 }
 
 // eventPerson is the row read for one event; done closes once row and err
 // are set.
 type eventPerson struct {
+	fillOnce
 	personID string
-	done     chan struct{}
 	row      *ent.Person
 	err      error
-	at       time.Time
 }
 
 func newEventPeople(client *ent.Client, clock clockwork.Clock) *eventPeople {
 	if clock == nil {
 		clock = clockwork.NewRealClock()
 	}
-	return &eventPeople{client: client, clock: clock, entries: make(map[int]*eventPerson)}
+	return &eventPeople{client: client, clock: clock,
+		entries: newBoundedMap[int, *eventPerson](eventPeopleSize)}
 }
 
 // rows returns the person row of each event of evs, in order, in out's
@@ -95,33 +94,15 @@ func (c *eventPeople) claim(evs []*ent.Event) (all, mine []*eventPerson) {
 		if ev.PersonID == nil {
 			continue
 		}
-		e := c.entries[ev.ID]
-		if e == nil || c.stale(e, now) {
-			e = &eventPerson{done: make(chan struct{}), at: now, personID: *ev.PersonID}
-			if _, replaced := c.entries[ev.ID]; !replaced {
-				c.order = append(c.order, ev.ID)
-			}
-			c.entries[ev.ID] = e
+		e := c.entries.get(ev.ID)
+		if e == nil || e.expired(now, eventPeopleTTL, func() bool { return e.err != nil }) {
+			e = &eventPerson{fillOnce: newFillOnce(now), personID: *ev.PersonID}
+			c.entries.set(ev.ID, e)
 			mine = append(mine, e)
 		}
 		all[i] = e
 	}
-	for len(c.order) > eventPeopleSize {
-		delete(c.entries, c.order[0])
-		c.order = c.order[1:]
-	}
 	return all, mine
-}
-
-// stale reports whether a filled entry is too old to share. Entries being
-// filled are never stale: their readers are waiting for them.
-func (c *eventPeople) stale(e *eventPerson, now time.Time) bool {
-	select {
-	case <-e.done:
-		return e.err != nil || now.Sub(e.at) > eventPeopleTTL
-	default:
-		return false
-	}
 }
 
 // fill reads the rows of the claimed entries in one query and releases

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/jonboulle/clockwork"
@@ -39,8 +38,7 @@ type sharedResponses struct {
 	observer Observer
 
 	mu      sync.Mutex
-	entries map[shareID]*sharedResponse
-	order   []shareID // insertion order, for eviction
+	entries boundedMap[shareID, *sharedResponse]
 }
 
 // shareID names one event as resolved by one kind of subscriber.
@@ -52,9 +50,8 @@ type shareID struct {
 // sharedResponse is one event's response; done closes once resp is set,
 // or left nil because the subscriber resolving it went away.
 type sharedResponse struct {
-	done chan struct{}
+	fillOnce
 	resp *graphql.Response
-	at   time.Time
 }
 
 func newSharedResponses(clock clockwork.Clock, observer Observer) *sharedResponses {
@@ -62,7 +59,7 @@ func newSharedResponses(clock clockwork.Clock, observer Observer) *sharedRespons
 		clock = clockwork.NewRealClock()
 	}
 	return &sharedResponses{clock: clock, observer: observer,
-		entries: make(map[shareID]*sharedResponse)}
+		entries: newBoundedMap[shareID, *sharedResponse](sharedResponsesSize)}
 }
 
 // shareKey says which callers receive the same response: the document,
@@ -225,30 +222,14 @@ func (c *sharedResponses) claim(id shareID) (*sharedResponse, bool) {
 	now := c.clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e := c.entries[id]; e != nil && !c.stale(e, now) {
+	// A resolved entry left without a response failed: it is not shared.
+	if e := c.entries.get(id); e != nil &&
+		!e.expired(now, sharedResponseTTL, func() bool { return e.resp == nil }) {
 		return e, false
 	}
-	if _, replaced := c.entries[id]; !replaced {
-		c.order = append(c.order, id)
-	}
-	e := &sharedResponse{done: make(chan struct{}), at: now}
-	c.entries[id] = e
-	for len(c.order) > sharedResponsesSize {
-		delete(c.entries, c.order[0])
-		c.order = c.order[1:]
-	}
+	e := &sharedResponse{fillOnce: newFillOnce(now)}
+	c.entries.set(id, e)
 	return e, true
-}
-
-// stale reports whether a resolved entry is too old to share, or failed.
-// Entries being resolved are never stale: their subscribers wait for them.
-func (c *sharedResponses) stale(e *sharedResponse, now time.Time) bool {
-	select {
-	case <-e.done:
-		return e.resp == nil || now.Sub(e.at) > sharedResponseTTL
-	default:
-		return false
-	}
 }
 
 // shareable copies what of a response its executor reuses: a subscription
