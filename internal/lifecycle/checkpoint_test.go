@@ -3,7 +3,6 @@ package lifecycle_test
 import (
 	"context"
 	"math"
-	"sync"
 	"testing"
 	"time"
 
@@ -101,25 +100,7 @@ func TestCheckpointNeverMovesBackwards(t *testing.T) {
 			newEvaluator(t, db, ahead, lifecycle.Config{}),
 			newEvaluator(t, other, behind, lifecycle.Config{}),
 		}
-		var (
-			wg    sync.WaitGroup
-			mu    sync.Mutex
-			fired int
-		)
-		for _, e := range replicas {
-			wg.Go(func() {
-				for range 4 {
-					n, err := e.Evaluate(ctx)
-					if !assertNoError(t, err) {
-						return
-					}
-					mu.Lock()
-					fired += n
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
+		fired := evaluateTogether(t, replicas, 4)
 
 		require.Len(t, storedKeys(t, db), people, "a birthday each, 1-5 May")
 		require.Equal(t, people, fired, "each stored once")

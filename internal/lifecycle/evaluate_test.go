@@ -2,7 +2,6 @@ package lifecycle_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -168,25 +167,7 @@ func TestEvaluateReplicasStoreEachOccurrenceOnce(t *testing.T) {
 			newEvaluator(t, other, clock, lifecycle.Config{Lookback: 10 * 24 * time.Hour}),
 			newEvaluator(t, db, clock, lifecycle.Config{Lookback: 10 * 24 * time.Hour}),
 		}
-		var (
-			wg    sync.WaitGroup
-			mu    sync.Mutex
-			fired int
-		)
-		for _, e := range replicas {
-			wg.Go(func() {
-				for range 3 {
-					n, err := e.Evaluate(ctx)
-					if !assertNoError(t, err) {
-						return
-					}
-					mu.Lock()
-					fired += n
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
+		fired := evaluateTogether(t, replicas, 3)
 
 		// The look-back covers 1-9 April, so everyone has a birthday and,
 		// having started in 2020-2024, a work anniversary.

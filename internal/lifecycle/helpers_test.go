@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,6 +184,31 @@ func assertNoError(t testing.TB, err error) bool {
 		return false
 	}
 	return true
+}
+
+// evaluateTogether runs rounds evaluations on each of replicas at once and
+// returns how many occurrences they fired in all.
+func evaluateTogether(t testing.TB, replicas []*lifecycle.Evaluator, rounds int) int {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		fired int
+	)
+	for _, e := range replicas {
+		wg.Go(func() {
+			for range rounds {
+				n, err := e.Evaluate(context.Background())
+				if !assertNoError(t, err) {
+					return
+				}
+				mu.Lock()
+				fired += n
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return fired
 }
 
 // seedCheckpoint records that evaluation ran up to reached and knew
