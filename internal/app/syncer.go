@@ -16,13 +16,6 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
-// Advisory-lock keys on Postgres: one for leadership of scheduled work, one
-// held for the length of every sync run, whichever replica starts it.
-const (
-	leaderLockKey = "peoplegraph:scheduler-leader"
-	runLockKey    = "peoplegraph:sync-run"
-)
-
 // syncer owns the sync engine and the scheduler that runs it.
 type syncer struct {
 	db      *store.DB
@@ -64,13 +57,13 @@ func newSyncer(
 		Jobs:        []schedule.Job{ev.job(cfg.TriggerInterval)},
 	}
 	if db.Dialect == "postgres" {
-		elector, err := schedule.NewPostgresElector(db.SQL, leaderLockKey,
+		elector, err := schedule.NewPostgresElector(db.SQL, schedule.DefaultElectionKey,
 			schedule.WithElectorLogger(logger.With("component", "elector")))
 		if err != nil {
 			return nil, fmt.Errorf("electing a scheduler leader: %w", err)
 		}
 		scfg.Elector = elector
-		s.lock = schedule.NewPostgresRunLock(db.SQL, runLockKey)
+		s.lock = schedule.NewPostgresRunLock(db.SQL, schedule.DefaultRunLockKey)
 		scfg.Lock = s.lock
 	}
 	sched, err := schedule.New(scfg)

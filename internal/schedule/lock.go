@@ -7,11 +7,13 @@ import (
 	"github.com/go-co-op/gocron/v2"
 )
 
-// Advisory-lock keys for a deployment that runs one peoplegraph per database. Replicas of the
-// same deployment must use the same keys, and the two keys must differ.
+// Advisory-lock keys for a deployment that runs one peoplegraph per database: one for
+// leadership of scheduled work, one held for the length of every sync run, whichever replica
+// starts it. Replicas of the same deployment must use the same keys, and the two keys must
+// differ.
 const (
-	DefaultElectionKey = "peoplegraph:schedule:leader"
-	DefaultRunLockKey  = "peoplegraph:schedule:sync-run"
+	DefaultElectionKey = "peoplegraph:scheduler-leader"
+	DefaultRunLockKey  = "peoplegraph:sync-run"
 )
 
 // RunLock makes one sync run at a time, across every process that shares it.
