@@ -18,6 +18,7 @@ import (
 
 	"github.com/peoplegraph/peoplegraph/internal/auth"
 	"github.com/peoplegraph/peoplegraph/internal/lifecycle"
+	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
 // Defaults that the configuration table in the README documents.
@@ -25,7 +26,7 @@ const (
 	DefaultAddr           = ":8080"
 	DefaultDemoAddr       = "127.0.0.1:8080"
 	DefaultHumaansBaseURL = "https://app.humaans.io/api"
-	DefaultDatabaseURL    = "file:peoplegraph.db"
+	DefaultDatabaseURL    = store.DefaultURL
 	DefaultSyncInterval   = 3 * time.Hour
 )
 

@@ -16,12 +16,9 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent"
 )
 
-// defaultURL is the embedded database used when DATABASE_URL is unset.
-const defaultURL = "file:peoplegraph.db"
-
-// DefaultURL returns the embedded default database: a SQLite file in the
-// working directory.
-func DefaultURL() string { return defaultURL }
+// DefaultURL is the embedded default database, for a service whose
+// DATABASE_URL is unset: a SQLite file in the working directory.
+const DefaultURL = "file:peoplegraph.db"
 
 // DB is an open database: the ent client over it, the underlying pool and
 // which dialect it speaks (dialect.SQLite or dialect.Postgres).

@@ -70,7 +70,7 @@ func TestOpenFileDatabase(t *testing.T) {
 }
 
 func TestDefaultURLIsSQLite(t *testing.T) {
-	require.Equal(t, "file:peoplegraph.db", store.DefaultURL())
+	require.Equal(t, "file:peoplegraph.db", store.DefaultURL)
 }
 
 func TestSchema(t *testing.T) {
