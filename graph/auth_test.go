@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -121,100 +120,37 @@ func TestJWTTokens(t *testing.T) {
 	})
 }
 
-// wsMessage is a graphql-transport-ws message.
-type wsMessage struct {
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
-
-// wsDial opens a graphql-transport-ws connection and sends connection_init
-// with payload.
-func wsDial(t *testing.T, e *env, payload map[string]any) *websocket.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	url := "ws" + strings.TrimPrefix(e.srv.URL, "http")
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
-		Subprotocols: []string{"graphql-transport-ws"},
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.CloseNow() })
-	raw, err := json.Marshal(payload)
-	require.NoError(t, err)
-	wsWrite(t, c, wsMessage{Type: "connection_init", Payload: raw})
-	return c
-}
-
-func wsWrite(t *testing.T, c *websocket.Conn, m wsMessage) {
-	t.Helper()
-	b, err := json.Marshal(m)
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	require.NoError(t, c.Write(ctx, websocket.MessageText, b))
-}
-
-// wsRead returns the next message that is not a keep-alive.
-func wsRead(t *testing.T, c *websocket.Conn) (wsMessage, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for {
-		_, b, err := c.Read(ctx)
-		if err != nil {
-			return wsMessage{}, err
-		}
-		var m wsMessage
-		require.NoError(t, json.Unmarshal(b, &m))
-		if m.Type != "ping" && m.Type != "pong" && m.Type != "ka" {
-			return m, nil
-		}
-	}
-}
-
 func TestWebsocketConnectionInit(t *testing.T) {
 	e := newEnv(t, storetest.Open(t), envOptions{people: 30, auth: auth.NewStatic(staticTokens)})
 	p := withBirthday(t, e)
-	query := func(t *testing.T, c *websocket.Conn) wsMessage {
-		t.Helper()
-		ack, err := wsRead(t, c)
-		require.NoError(t, err)
-		require.Equal(t, "connection_ack", ack.Type)
-		payload, err := json.Marshal(map[string]any{
-			"query":     `query($id: ID!) { person(id: $id) { id } }`,
-			"variables": map[string]any{"id": p.ID},
-		})
-		require.NoError(t, err)
-		wsWrite(t, c, wsMessage{ID: "1", Type: "subscribe", Payload: payload})
-		next, err := wsRead(t, c)
-		require.NoError(t, err)
-		require.Equal(t, "next", next.Type)
-		done, err := wsRead(t, c)
-		require.NoError(t, err)
-		require.Equal(t, "complete", done.Type)
+	query := func(c *wsClient) wsMessage {
+		c.t.Helper()
+		require.Equal(c.t, "connection_ack", c.read().Type)
+		c.subscribe("1", `query($id: ID!) { person(id: $id) { id } }`,
+			map[string]any{"id": p.ID})
+		next := c.read()
+		require.Equal(c.t, "next", next.Type)
+		c.expectComplete()
 		return next
 	}
 
 	t.Run("a token in connection_init authenticates the socket", func(t *testing.T) {
-		c := wsDial(t, e, map[string]any{"Authorization": "Bearer reader"})
-		next := query(t, c)
+		next := query(openStream(t, e, protoTransportWS, "reader", nil))
 		require.JSONEq(t, `{"data": {"person": {"id": "`+p.ID+`"}}}`, string(next.Payload))
 	})
 
 	t.Run("a socket without a token is anonymous", func(t *testing.T) {
-		c := wsDial(t, e, map[string]any{})
-		next := query(t, c)
+		next := query(openStream(t, e, protoTransportWS, "", nil))
 		var res gqlResponse
 		require.NoError(t, json.Unmarshal(next.Payload, &res))
 		require.Equal(t, []string{"UNAUTHENTICATED"}, res.codes())
 	})
 
 	t.Run("an invalid token closes the socket with 4403", func(t *testing.T) {
-		c := wsDial(t, e, map[string]any{"Authorization": "Bearer forged"})
+		c := openStream(t, e, protoTransportWS, "forged", nil)
 		var err error
 		for err == nil {
-			_, err = wsRead(t, c)
+			_, err = c.tryRead()
 		}
 		require.Equal(t, websocket.StatusCode(4403), websocket.CloseStatus(err))
 	})

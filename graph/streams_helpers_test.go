@@ -30,6 +30,13 @@ const (
 	protoLegacyWS    = "graphql-ws"
 )
 
+// wsMessage is a message of either websocket protocol.
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
 // wsClient is one websocket connection to the graph speaking either
 // protocol, with one subscription at a time.
 type wsClient struct {
@@ -49,7 +56,7 @@ func dialStream(t *testing.T, e *env, proto, token string) *wsClient {
 }
 
 // openStream opens a websocket and sends connection_init without waiting
-// for the answer. dial, when set, dials the TCP connection.
+// for the answer. client, when set, makes the HTTP request.
 func openStream(t *testing.T, e *env, proto, token string,
 	client *http.Client) *wsClient {
 	t.Helper()
