@@ -11,15 +11,14 @@ import (
 
 // Defaults for the zero values of Limits.
 const (
-	DefaultMaxDepth        = 12
-	DefaultMaxComplexity   = 5000
-	DefaultMaxPageSize     = 100
-	DefaultPageSize        = 20
-	DefaultLoaderWait      = time.Millisecond
-	DefaultQueryCacheSize  = 1000
-	DefaultAPQCacheSize    = 1000
-	DefaultMaxChainDepth   = 10
-	DefaultMaxApproverSpan = 10
+	DefaultMaxDepth       = 12
+	DefaultMaxComplexity  = 5000
+	DefaultMaxPageSize    = 100
+	DefaultPageSize       = 20
+	DefaultLoaderWait     = time.Millisecond
+	DefaultQueryCacheSize = 1000
+	DefaultAPQCacheSize   = 1000
+	DefaultMaxChainDepth  = 10
 )
 
 // Limits caps what one operation may ask for.
