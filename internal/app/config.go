@@ -97,7 +97,7 @@ var settings = []setting{
 	{"include-offboarded", "PEOPLEGRAPH_INCLUDE_OFFBOARDED", "false", "keep offboarded people visible in default views"},
 	{"custom-fields", "PEOPLEGRAPH_CUSTOM_FIELDS", "", "Humaans custom fields selected when first seen, by name (comma-separated; * for all; the demo selects all); custom values are read from Humaans only while a field is selected or named here"},
 	{"timezone", "PEOPLEGRAPH_TIMEZONE", "UTC", "company default IANA time zone"},
-	{"trigger-hour", "PEOPLEGRAPH_TRIGGER_HOUR", "9", "local hour (0-23) at which lifecycle triggers fire"},
+	{"trigger-hour", "PEOPLEGRAPH_TRIGGER_HOUR", strconv.Itoa(lifecycle.DefaultHour), "local hour (0-23) at which lifecycle triggers fire"},
 	{"leap-day-policy", "PEOPLEGRAPH_LEAP_DAY_POLICY", string(lifecycle.LeapDayFeb28), "29 February in common years: feb28 or mar1"},
 	{"lookback", "PEOPLEGRAPH_LOOKBACK", "168h", "how far back missed lifecycle triggers fire after downtime"},
 	{"trigger-schedules", "PEOPLEGRAPH_TRIGGER_SCHEDULES", "", "extra trigger offsets in days, e.g. START_DATE:-7,PROBATION_END:-14"},
