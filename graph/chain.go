@@ -84,17 +84,17 @@ func (l *loaders) primePeople(ctx context.Context, ids []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	rows, errs := l.fetch.people(ctx, missing)
-	if len(errs) > 0 {
-		return errs[0]
+	found, err := lookup(ctx, l.fetch.people, missing)
+	if err != nil {
+		return err
 	}
 	l.cache.mu.Lock()
-	for i, id := range missing {
-		l.cache.byID[id] = rows[i]
+	for id, p := range found {
+		l.cache.byID[id] = p
 	}
 	l.cache.mu.Unlock()
-	for i, id := range missing {
-		l.person.Prime(id, rows[i])
+	for id, p := range found {
+		l.person.Prime(id, p)
 	}
 	return nil
 }
