@@ -31,12 +31,9 @@ func (r *Resolver) eventPerson(ctx context.Context, id string, row *ent.Person) 
 // lifecycleEvents pages the stored lifecycle events, oldest first.
 func (r *Resolver) lifecycleEvents(ctx context.Context, first *int, after *string,
 	filter *model.LifecycleEventFilter) (*model.LifecycleEventConnection, error) {
-	n := r.limits.DefaultPageSize
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > r.limits.MaxPageSize {
-		return nil, badInput(fmt.Sprintf("first must be between 0 and %d", r.limits.MaxPageSize))
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
 	}
 	q := r.client.Event.Query().Where(event.TypeIn(lifecycle.Types()...))
 	if filter != nil {

@@ -78,12 +78,9 @@ func (r *queryResolver) HumaansSync(ctx context.Context) (*model.HumaansSync, er
 
 // SyncRuns is the resolver for the syncRuns field.
 func (r *queryResolver) SyncRuns(ctx context.Context, first *int, after *string, status []syncrun.Status) (*model.SyncRunConnection, error) {
-	n := r.limits.DefaultPageSize
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > r.limits.MaxPageSize {
-		return nil, badInput(fmt.Sprintf("first must be between 0 and %d", r.limits.MaxPageSize))
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
 	}
 	q := r.client.SyncRun.Query()
 	if len(status) > 0 {

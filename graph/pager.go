@@ -112,6 +112,19 @@ func (r *Resolver) newPage(first *int, after *string, last *int, before *string)
 	return p, nil
 }
 
+// pageSize checks the first argument of a list paged by id, whose page
+// has the default size when first is not given.
+func (r *Resolver) pageSize(first *int) (int, error) {
+	n := r.limits.DefaultPageSize
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > r.limits.MaxPageSize {
+		return 0, badInput(fmt.Sprintf("first must be between 0 and %d", r.limits.MaxPageSize))
+	}
+	return n, nil
+}
+
 func decodeCursor(s *string) (*cursor, error) {
 	if s == nil {
 		return nil, nil
