@@ -8,6 +8,7 @@ import (
 
 	"github.com/peoplegraph/peoplegraph/ent/customfielddefinition"
 	"github.com/peoplegraph/peoplegraph/ent/customfieldvalue"
+	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
 // SelectCustomFields sets which custom fields sync, by id or by name
@@ -23,7 +24,7 @@ func (e *Engine) SelectCustomFields(ctx context.Context, names []string) error {
 	}
 	defs, err := tx.CustomFieldDefinition.Query().All(ctx)
 	if err != nil {
-		return rollback(tx, fmtErr("read custom fields", err))
+		return store.Rollback(tx, fmtErr("read custom fields", err))
 	}
 	want := make(map[string]bool)
 	var unknown []string
@@ -39,7 +40,7 @@ func (e *Engine) SelectCustomFields(ctx context.Context, names []string) error {
 		}
 	}
 	if len(unknown) > 0 {
-		return rollback(tx, fmt.Errorf("%w: %s", ErrUnknownCustomField, strings.Join(unknown, ", ")))
+		return store.Rollback(tx, fmt.Errorf("%w: %s", ErrUnknownCustomField, strings.Join(unknown, ", ")))
 	}
 	var on, off []string
 	for _, d := range defs {
@@ -60,7 +61,7 @@ func (e *Engine) SelectCustomFields(ctx context.Context, names []string) error {
 			Where(customfieldvalue.DefinitionIDIn(off...)).Exec(ctx)
 	}
 	if err != nil {
-		return rollback(tx, fmtErr("select custom fields", err))
+		return store.Rollback(tx, fmtErr("select custom fields", err))
 	}
 	if err := tx.Commit(); err != nil {
 		return fmtErr("select custom fields", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/internal/civil"
 	"github.com/peoplegraph/peoplegraph/internal/humaans"
 	"github.com/peoplegraph/peoplegraph/internal/pubsub"
+	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
 // fullScope is the scope without which Humaans hides pre-hires and private
@@ -180,25 +181,25 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 	events := len(p.writes) > 0
 	if events {
 		if err := pubsub.LockLog(ctx, tx, e.db.Dialect); err != nil {
-			return rollback(tx, err)
+			return store.Rollback(tx, err)
 		}
 	}
 	now := e.now()
 	a := &applier{tx: tx, plan: p, runID: runID, now: now, batch: e.batchSize, logger: e.logger,
 		dialect: e.db.Dialect}
 	if err := a.apply(ctx); err != nil {
-		return rollback(tx, err)
+		return store.Rollback(tx, err)
 	}
 	// An approved run keeps its held reason: it says what the operator
 	// approved.
 	upd := tx.SyncRun.UpdateOneID(runID).SetStatus(status).SetFinishedAt(now).ClearError()
 	err = setFigures(upd, p).Exec(ctx)
 	if err != nil {
-		return rollback(tx, fmt.Errorf("record run: %w", err))
+		return store.Rollback(tx, fmt.Errorf("record run: %w", err))
 	}
 	if events {
 		if err := pubsub.NotifyTx(ctx, tx, e.db.Dialect); err != nil {
-			return rollback(tx, err)
+			return store.Rollback(tx, err)
 		}
 	}
 	commitStart := time.Now()
@@ -210,13 +211,6 @@ func (e *Engine) commit(ctx context.Context, runID int, p *plan, status syncrun.
 		e.committed(ctx)
 	}
 	return nil
-}
-
-func rollback(tx *ent.Tx, err error) error {
-	if rerr := tx.Rollback(); rerr != nil {
-		return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-	}
-	return err
 }
 
 // setFigures sets what the plan counted and the problems it met on the

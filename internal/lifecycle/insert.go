@@ -9,6 +9,7 @@ import (
 	"github.com/peoplegraph/peoplegraph/ent"
 	"github.com/peoplegraph/peoplegraph/ent/event"
 	"github.com/peoplegraph/peoplegraph/internal/pubsub"
+	"github.com/peoplegraph/peoplegraph/internal/store"
 )
 
 // batchSize bounds the rows of one INSERT and the keys of one IN list,
@@ -32,14 +33,14 @@ func (e *Evaluator) store(ctx context.Context, occs []Occurrence, next checkpoin
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	if err := pubsub.LockLog(ctx, tx, e.db.Dialect); err != nil {
-		return 0, rollback(tx, err)
+		return 0, store.Rollback(tx, err)
 	}
 	n, err := e.insert(ctx, tx, fresh)
 	if err != nil {
-		return 0, rollback(tx, err)
+		return 0, store.Rollback(tx, err)
 	}
 	if err := advanceCheckpoint(ctx, tx, next); err != nil {
-		return 0, rollback(tx, err)
+		return 0, store.Rollback(tx, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)

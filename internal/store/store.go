@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -94,4 +95,13 @@ func (db *DB) Close() error {
 		return fmt.Errorf("store: close: %w", err)
 	}
 	return nil
+}
+
+// Rollback rolls tx back after err and returns err, joined with the
+// rollback's own failure if it had one.
+func Rollback(tx *ent.Tx, err error) error {
+	if rerr := tx.Rollback(); rerr != nil {
+		return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+	}
+	return err
 }
